@@ -1,0 +1,65 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import CalendarDay, Category, MajorCategory, WorkPeriod, WorkSchedule
+from .worktime import years_without_official_data
+
+
+@admin.register(MajorCategory)
+class MajorCategoryAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kind", "scheme")
+    list_filter = ("scheme", "kind")
+    search_fields = ("code", "name")
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("full_code", "name", "major", "urgency", "limit_amount", "limit_unit", "is_active")
+    list_filter = ("major__scheme", "major__kind", "major", "urgency", "limit_unit", "is_local_extension", "is_active")
+    list_editable = ("urgency", "limit_amount", "limit_unit", "is_active")
+    search_fields = ("full_code", "name", "major__name")
+    list_select_related = ("major",)
+    list_per_page = 100
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "weekday", "is_workday", "note")
+    list_filter = ("is_workday", ("date", admin.DateFieldListFilter))
+    search_fields = ("note",)
+    date_hierarchy = "date"
+
+    @admin.display(description=_("weekday"))
+    def weekday(self, obj):
+        return obj.date.strftime("%a")
+
+    def changelist_view(self, request, extra_context=None):
+        from django.contrib import messages
+        from django.utils import timezone
+
+        this_year = timezone.localdate().year
+        missing = years_without_official_data([this_year, this_year + 1])
+        if missing:
+            messages.warning(
+                request,
+                _("The official holiday calendar has no data for %(years)s: enter its public holidays and "
+                  "adjusted working days here, otherwise only weekends count as days off.")
+                % {"years": ", ".join(map(str, missing))},
+            )
+        return super().changelist_view(request, extra_context)
+
+
+class WorkPeriodInline(admin.TabularInline):
+    model = WorkPeriod
+    extra = 0
+    min_num = 1
+
+
+@admin.register(WorkSchedule)
+class WorkScheduleAdmin(admin.ModelAdmin):
+    list_display = ("name", "valid_from", "hours")
+    inlines = [WorkPeriodInline]
+
+    @admin.display(description=_("working periods"))
+    def hours(self, obj):
+        return ", ".join(str(p) for p in obj.periods.all())

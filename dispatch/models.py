@@ -1,0 +1,1 @@
+"""Responsibility rules and two-level dispatch (lifecycle issue)."""

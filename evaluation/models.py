@@ -1,0 +1,1 @@
+"""Indicator snapshots, score formulas and bulletins (evaluation issue)."""

@@ -1,0 +1,1 @@
+"""The sample library and collection tasks (sampling)."""

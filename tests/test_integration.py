@@ -1,0 +1,53 @@
+"""Real services: a Celery task through Redis to a real worker, and messages through the Redis channel layer."""
+
+import pytest
+from asgiref.sync import sync_to_async
+from celery.contrib.testing.worker import start_worker
+from channels.layers import get_channel_layer
+from channels.testing import WebsocketCommunicator
+
+from accounts.consumers import UserEventsConsumer
+from accounts.realtime import organization_group, push, user_group
+from citymgmt.celery import app, ping
+
+pytestmark = pytest.mark.integration
+
+
+def test_celery_task_runs_on_a_real_worker_through_redis():
+    assert app.conf.broker_url.startswith("redis://")
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        result = ping.delay()
+        assert result.get(timeout=20) == "pong"
+        assert result.successful()
+
+
+async def test_message_goes_through_the_redis_channel_layer():
+    layer = get_channel_layer()
+    assert type(layer).__name__ == "RedisChannelLayer"
+    channel = await layer.new_channel()
+    await layer.send(channel, {"type": "hello", "text": "你好"})
+    assert await layer.receive(channel) == {"type": "hello", "text": "你好"}
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_workbench_socket_receives_pushes_to_its_user_and_organization(city, users):
+    user = users.district_operator
+    communicator = WebsocketCommunicator(UserEventsConsumer.as_asgi(), "/ws/events/")
+    communicator.scope["user"] = user
+    connected, _ = await communicator.connect()
+    assert connected
+    await sync_to_async(push)(user_group(user.pk), {"kind": "notice", "text": "案卷超时"})
+    assert await communicator.receive_json_from(timeout=5) == {"kind": "notice", "text": "案卷超时"}
+    await sync_to_async(push)(organization_group(city.p1.pk), {"kind": "queue", "count": 3})
+    assert await communicator.receive_json_from(timeout=5) == {"kind": "queue", "count": 3}
+    await communicator.disconnect()
+
+
+async def test_anonymous_socket_is_refused():
+    from django.contrib.auth.models import AnonymousUser
+
+    communicator = WebsocketCommunicator(UserEventsConsumer.as_asgi(), "/ws/events/")
+    communicator.scope["user"] = AnonymousUser()
+    connected, code = await communicator.connect()
+    assert not connected
+    assert code == 4401

@@ -1,0 +1,74 @@
+"""Both settings profiles load; migrations apply on PostGIS (this run) and on SpatiaLite (a subprocess)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+PROFILE = (
+    "import json, django; django.setup(); from django.conf import settings as s; print(json.dumps({"
+    "'engine': s.DATABASES['default']['ENGINE'], 'layer': s.CHANNEL_LAYERS['default']['BACKEND'],"
+    "'eager': s.CELERY_TASK_ALWAYS_EAGER, 'cache': s.CACHES['default']['BACKEND'], 'debug': s.DEBUG}))"
+)
+
+
+def run(args, **env):
+    base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG")}
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env={**base, "DJANGO_SETTINGS_MODULE": "citymgmt.settings", **env},
+        capture_output=True, text=True, timeout=300,
+    )
+
+
+def test_production_profile_is_in_force_for_the_test_run():
+    assert settings.DATABASES["default"]["ENGINE"] == "django.contrib.gis.db.backends.postgis"
+    assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings.CELERY_BROKER_URL.startswith("redis://")
+    assert settings.CELERY_TASK_ALWAYS_EAGER is False
+
+
+def test_embedded_profile_needs_no_server(tmp_path):
+    result = run(["-c", PROFILE], CITYMGMT_VAR_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "engine": "django.contrib.gis.db.backends.spatialite",
+        "layer": "channels.layers.InMemoryChannelLayer",
+        "eager": True, "cache": "django.core.cache.backends.locmem.LocMemCache", "debug": True,
+    }
+
+
+def test_production_profile_refuses_to_start_without_a_secret_key(tmp_path):
+    result = run(["-c", PROFILE], DATABASE_URL="postgis://postgres@127.0.0.1:5432/citymgmt")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_migrations_apply_on_spatialite(tmp_path):
+    migrate = run(["manage.py", "migrate", "-v0"], CITYMGMT_VAR_DIR=str(tmp_path))
+    assert migrate.returncode == 0, migrate.stderr
+    count = run(
+        ["manage.py", "shell", "-c", "from cases.models import Category; print(Category.objects.count())"],
+        CITYMGMT_VAR_DIR=str(tmp_path),
+    )
+    assert count.stdout.strip().splitlines()[-1] == "301", count.stderr
+    assert (tmp_path / "citymgmt.sqlite3").exists()
+
+
+def test_migrations_applied_on_postgis(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT PostGIS_Lib_Version()")
+        assert cursor.fetchone()[0].startswith("3.")
+    assert "cases_category" in connection.introspection.table_names()
+
+
+def test_no_model_change_lacks_a_migration():
+    result = run(["manage.py", "makemigrations", "--check", "--dry-run"], **{
+        k: os.environ[k] for k in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY") if k in os.environ
+    })
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,81 @@
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from accounts.choices import Role
+from tests.conftest import PASSWORD
+
+
+def test_login_page_speaks_chinese_by_default(client, db):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="zh-CN">' in html
+    assert "数字化城市管理" in html and "登录" in html
+
+
+def test_language_switcher_gives_english(client, db):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/login/"}, follow=True)
+    html = response.content.decode()
+    assert "Digital city management" in html and "Log in" in html
+
+
+def test_anonymous_users_are_sent_to_login(client, db):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_wrong_password_is_refused_with_a_message(client, users):
+    response = client.post(reverse("login"), {"username": "dispatcher", "password": "wrong"})
+    assert response.status_code == 200
+    assert "请输入一个正确的" in response.content.decode()
+
+
+WORKBENCH_TITLES = {
+    Role.SUPERVISOR: "监督员工作台", Role.INTAKE_OPERATOR: "受理工作台", Role.SHIFT_LEADER: "值班长工作台",
+    Role.DISPATCHER: "派遣工作台", Role.DISTRICT_OPERATOR: "区级平台工作台",
+    Role.UNIT_OPERATOR: "处置单位工作台", Role.LEADER: "领导工作台", Role.ADMINISTRATOR: "系统管理工作台",
+}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_lands_on_its_own_workbench(client, users, role):
+    response = client.post(reverse("login"), {"username": role.value, "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert f"workbench/{role.value}.html" in [t.name for t in response.templates]
+    assert f"<h1>{WORKBENCH_TITLES[role]}</h1>" in response.content.decode()
+
+
+def test_district_workbench_lists_only_its_own_units(client, users, city):
+    client.force_login(users.district_operator)
+    html = client.get(reverse("home")).content.decode()
+    assert "东城区政府" in html and "春晖街道办" in html
+    assert "西城区政府" not in html and "市政处" not in html
+
+
+def test_user_with_several_roles_can_switch_workbench(client, users):
+    from django.contrib.auth.models import Group
+
+    users.dispatcher.groups.add(Group.objects.get(name=Role.SHIFT_LEADER))
+    client.force_login(users.dispatcher)
+    assert "值班长工作台" in client.get(reverse("home")).content.decode()
+    assert "派遣工作台" in client.get(reverse("home"), {"role": Role.DISPATCHER}).content.decode()
+    assert "值班长工作台" in client.get(reverse("home"), {"role": "administrator"}).content.decode()
+
+
+def test_admin_pages_of_every_model_answer(admin_client):
+    for model in admin.site._registry:
+        meta = model._meta
+        url = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+        assert admin_client.get(url).status_code == 200, url
+        assert admin_client.get(url, {"q": "东城"}).status_code == 200, url
+        add_url = reverse(f"admin:{meta.app_label}_{meta.model_name}_add")
+        assert admin_client.get(add_url).status_code == 200, add_url
+
+
+def test_api_docs_are_served_without_a_cdn(admin_client):
+    html = admin_client.get(reverse("api-docs")).content.decode()
+    assert "swagger-ui" in html
+    assert "cdn.jsdelivr" not in html and "unpkg" not in html
+    assert admin_client.get(reverse("api-schema")).status_code == 200
