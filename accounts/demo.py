@@ -20,7 +20,7 @@ STREET_NAMES = [
     "玉祁", "洛社", "阳山", "钱桥", "东绛", "堰桥", "旺庄", "硕放", "江溪", "新安", "鸿山", "梅村",
     "北塘", "黄巷", "山北", "惠山", "通江", "崇安", "广瑞", "上马墩", "南禅寺", "迎龙桥", "金匮",
 ]
-COMMUNITY_SUFFIXES = ["新村", "花园", "苑", "家园", "里", "社区", "坊"]
+COMMUNITY_SUFFIXES = ["新村", "花园", "家园", "苑", "里", "坊", "湾", "园", "庄", "桥"]
 DEPARTMENTS = [
     "市政设施管理处", "城市照明管理处", "园林绿化管理局", "环境卫生管理处", "水利局", "交通运输局",
     "公安局交通警察支队", "住房和城乡建设局", "自然资源和规划局", "市场监督管理局", "生态环境局",
@@ -70,9 +70,10 @@ def build_demo_organizations(seed: int = 2026) -> Organization:
             street = create_organization(name=street_name, code=street_code, kind=OrgKind.STREET, parent=district)
             create_organization(name=f"{street_name}办事处", code=f"{street_code}-S", kind=OrgKind.HANDLING_UNIT,
                                 parent=street, unit_type=UnitType.STREET_OFFICE)
-            for c in range(1, rng.randint(5, 8) + 1):
+            suffixes = rng.sample(COMMUNITY_SUFFIXES, rng.randint(5, 8))
+            for c, suffix in enumerate(suffixes, 1):
                 create_organization(
-                    name=f"{street_name[:-2]}{rng.choice(COMMUNITY_SUFFIXES)}{c}社区",
+                    name=f"{street_name[:-2]}{suffix}社区",
                     code=f"{street_code}{c:03}", kind=OrgKind.COMMUNITY, parent=street,
                 )
     return city

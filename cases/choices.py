@@ -27,3 +27,70 @@ class LimitUnit(models.TextChoices):
     WORKING_DAYS = "wd", _("working days")
     NATURAL_HOURS = "h", _("natural hours")
     NATURAL_DAYS = "d", _("natural days")
+
+
+class CaseState(models.TextChoices):
+    """Domain spec section 3: a case is in exactly one of these."""
+
+    REPORTED = "reported", _("Reported")
+    VERIFYING = "verifying", _("Verifying")
+    PENDING_REGISTRATION = "pending_registration", _("Pending registration")
+    REGISTERED = "registered", _("Registered")
+    DISPATCHED = "dispatched", _("Dispatched")
+    RETURNED = "returned", _("Returned")
+    HANDLED = "handled", _("Handled")
+    CHECKING = "checking", _("Checking")
+    PENDING_CLOSURE = "pending_closure", _("Pending closure")
+    PARKED = "parked", _("Parked")
+    CLOSED = "closed", _("Closed")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
+    NOT_REGISTERED = "not_registered", _("Not registered")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+TERMINAL_STATES = (CaseState.CLOSED, CaseState.NOT_ACCEPTED, CaseState.NOT_REGISTERED, CaseState.CANCELLED)
+VOIDED_STATES = (CaseState.NOT_ACCEPTED, CaseState.NOT_REGISTERED, CaseState.CANCELLED)
+OPEN_STATES = tuple(s for s in CaseState if s not in TERMINAL_STATES)
+
+
+class CaseSource(models.TextChoices):
+    SUPERVISOR = "supervisor", _("Supervisor")
+    PUBLIC = "public", _("Public")
+    HOTLINE = "hotline", _("Hotline 12345/12319")
+    VIDEO = "video", _("Video patrol")
+    LEADER = "leader", _("Leader instruction")
+    MEDIA = "media", _("Media")
+    SPECIAL = "special", _("Special inspection")
+
+
+class ClosureType(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    OVERDUE = "overdue", _("Overdue")
+    ERRONEOUS = "erroneous", _("Erroneous")
+    SPECIAL = "special", _("Special")
+
+
+class Stage(models.TextChoices):
+    """A step of the case's path, each with its own holder and deadline (one CaseStep row each)."""
+
+    INTAKE = "intake", _("Intake")
+    VERIFY = "verify", _("Verification")
+    REGISTER = "register", _("Registration")
+    DISPATCH = "dispatch", _("Dispatch")
+    HANDLE = "handle", _("Handling")
+    SEND_CHECK = "send_check", _("Sending the check task")
+    CHECK = "check", _("Check")
+    CLOSE = "close", _("Closure review")
+    PARK = "park", _("Parked")
+
+
+class PendingRequest(models.TextChoices):
+    NONE = "", _("None")
+    EXTENSION = "extension", _("Extension")
+    PARK = "park", _("Postponement")
+
+
+class AttachmentKind(models.TextChoices):
+    BEFORE = "before", _("Before handling")
+    AFTER = "after", _("After handling")
+    OTHER = "other", _("Other")

@@ -1,10 +1,26 @@
+from django.conf import settings
+from django.contrib.gis.db import models as gis_models
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import UnitType
+from accounts.models import Organization
+from accounts.scope import ScopedQuerySet
 
-from .choices import CategoryKind, CategoryScheme, LimitUnit, Urgency
+from .choices import (
+    TERMINAL_STATES,
+    AttachmentKind,
+    CaseSource,
+    CaseState,
+    CategoryKind,
+    CategoryScheme,
+    ClosureType,
+    LimitUnit,
+    PendingRequest,
+    Stage,
+    Urgency,
+)
 
 # --- Classification of components and events ---------------------------------------------------------
 
@@ -121,3 +137,208 @@ class WorkPeriod(models.Model):
     def clean(self):
         if self.start and self.end and self.end <= self.start:
             raise ValidationError(_("A working period must end after it starts."))
+
+
+# --- Stage time limits ------------------------------------------------------------------------------------
+
+
+class StageLimit(models.Model):
+    """The time limit of a center step (intake, registration, dispatch, …); handling limits come from the
+    category. Defaults: 15 working minutes [seed] and 30 for verification and checks [default]."""
+
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, unique=True)
+    amount = models.PositiveIntegerField(_("limit"))
+    unit = models.CharField(_("limit unit"), max_length=4, choices=LimitUnit.choices)
+
+    class Meta:
+        verbose_name = _("stage limit")
+        verbose_name_plural = _("stage limits")
+        ordering = ["stage"]
+
+    def __str__(self):
+        return f"{self.get_stage_display()}: {self.amount} {self.get_unit_display()}"
+
+
+# --- Cases ----------------------------------------------------------------------------------------------
+
+
+class CaseSequence(models.Model):
+    """Last case number given out per year; its row lock serialises numbering."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+
+class CaseQuerySet(ScopedQuerySet):
+    # Visible to the area's platforms and staff (district, street, community) and to the unit holding it.
+    scope_fields = ("district", "street", "community", "assignee")
+
+    def open(self):
+        return self.exclude(state__in=TERMINAL_STATES)
+
+
+class Case(models.Model):
+    number = models.CharField(_("case number"), max_length=16, unique=True, editable=False)
+    source = models.CharField(_("source"), max_length=16, choices=CaseSource.choices)
+    category = models.ForeignKey(Category, models.PROTECT, related_name="cases", verbose_name=_("category"))
+    urgency = models.CharField(_("urgency"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
+    description = models.TextField(_("description"))
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    location = gis_models.PointField(_("location"), srid=4326, null=True, blank=True)
+    grid = models.ForeignKey("gisbase.Grid", models.PROTECT, null=True, blank=True, related_name="cases",
+                             verbose_name=_("unit grid"))
+    community = models.ForeignKey(Organization, models.PROTECT, null=True, blank=True, related_name="+",
+                                  verbose_name=_("community"))
+    street = models.ForeignKey(Organization, models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name=_("street"))
+    district = models.ForeignKey(Organization, models.PROTECT, related_name="+", verbose_name=_("district"))
+    component_code = models.CharField(_("component identifier"), max_length=17, blank=True)
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                 related_name="reported_cases", verbose_name=_("reporter"))
+    reporter_name = models.CharField(_("reporter name"), max_length=64, blank=True)
+    reporter_phone = models.CharField(_("reporter phone"), max_length=32, blank=True)
+    self_handled = models.BooleanField(_("handled on the spot"), default=False)
+
+    state = models.CharField(_("state"), max_length=24, choices=CaseState.choices, db_index=True)
+    assignee = models.ForeignKey(Organization, models.PROTECT, null=True, blank=True, related_name="assigned_cases",
+                                 verbose_name=_("responsible unit"))
+    platform = models.ForeignKey(Organization, models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name=_("district platform"))
+    supervisor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                   related_name="supervised_cases", verbose_name=_("supervisor on task"))
+    stage_deadline = models.DateTimeField(_("stage deadline"), null=True, blank=True, db_index=True)
+    handling_deadline = models.DateTimeField(_("handling deadline"), null=True, blank=True)
+    return_count = models.PositiveSmallIntegerField(_("returns"), default=0)
+    rework_count = models.PositiveSmallIntegerField(_("reworks"), default=0)
+    extension_count = models.PositiveSmallIntegerField(_("extensions"), default=0)
+    extension_hours = models.PositiveIntegerField(_("extension hours"), default=0)
+    is_overdue = models.BooleanField(_("overdue"), default=False, db_index=True)
+    is_urged = models.BooleanField(_("urged"), default=False)
+    pending_request = models.CharField(_("pending request"), max_length=12, choices=PendingRequest.choices,
+                                       blank=True, default="")
+    requested_hours = models.PositiveIntegerField(_("requested hours"), default=0)
+    requested_until = models.DateField(_("postponed until"), null=True, blank=True)
+    closure_type = models.CharField(_("closure type"), max_length=12, choices=ClosureType.choices, blank=True)
+
+    reported_at = models.DateTimeField(_("reported at"), db_index=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+",
+                                   verbose_name=_("created by"))
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, null=True, blank=True, editable=False)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-reported_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["created_by", "idempotency_key"], name="case_idempotency_key"),
+        ]
+        indexes = [
+            models.Index(fields=["state", "assignee"], name="case_queue"),
+            models.Index(fields=["district", "state"], name="case_district_state"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.state in TERMINAL_STATES
+
+
+class CaseEvent(models.Model):
+    """One immutable entry of a case's history: every change of state (and every urge or request)."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="events", verbose_name=_("case"))
+    action = models.CharField(_("action"), max_length=32)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+",
+                              verbose_name=_("actor"))
+    actor_role = models.CharField(_("role"), max_length=24, blank=True)
+    actor_organization = models.ForeignKey(Organization, models.PROTECT, null=True, related_name="+",
+                                           verbose_name=_("organization"))
+    at = models.DateTimeField(_("time"))
+    from_state = models.CharField(_("from"), max_length=24, choices=CaseState.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=24, choices=CaseState.choices)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.case} {self.action} {self.from_state}→{self.to_state}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ImmutableError(_("Case events cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError(_("Case events cannot be deleted."))
+
+
+class ImmutableError(Exception):
+    pass
+
+
+class CaseStep(models.Model):
+    """One step of the case with its holder and deadline (domain spec section 5, design note): every
+    indicator is a grouped count over these rows."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="steps", verbose_name=_("case"))
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    organization = models.ForeignKey(Organization, models.PROTECT, null=True, related_name="+",
+                                     verbose_name=_("organization"))
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+",
+                               verbose_name=_("done by"))
+    entered_at = models.DateTimeField(_("entered at"))
+    deadline = models.DateTimeField(_("deadline"), null=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True)
+    on_time = models.BooleanField(_("on time"), null=True)
+    outcome = models.CharField(_("outcome"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("case step")
+        verbose_name_plural = _("case steps")
+        ordering = ["entered_at", "pk"]
+        indexes = [models.Index(fields=["stage", "entered_at"], name="step_stage_entered")]
+
+    def __str__(self):
+        return f"{self.case} {self.stage}"
+
+
+def attachment_path(instance, filename):
+    return f"cases/{instance.case.reported_at:%Y/%m}/{instance.case.number}/{filename}"
+
+
+class Attachment(models.Model):
+    case = models.ForeignKey(Case, models.CASCADE, related_name="attachments", verbose_name=_("case"))
+    event = models.ForeignKey(CaseEvent, models.CASCADE, null=True, related_name="attachments",
+                              verbose_name=_("event"))
+    kind = models.CharField(_("kind"), max_length=8, choices=AttachmentKind.choices)
+    image = models.ImageField(_("image"), upload_to=attachment_path, width_field="width", height_field="height")
+    public_image = models.ImageField(_("public copy"), upload_to=attachment_path)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=attachment_path)
+    width = models.PositiveIntegerField(_("width"), default=0)
+    height = models.PositiveIntegerField(_("height"), default=0)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+",
+                                    verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return f"{self.case} {self.get_kind_display()}"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from accounts.choices import UnitType
 
-from .choices import CategoryKind, CategoryScheme, LimitUnit, Urgency
+from .choices import CategoryKind, CategoryScheme, LimitUnit, Stage, Urgency
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SOURCES = {
@@ -80,3 +80,17 @@ def load_categories(major_model, category_model, schemes=tuple(SOURCES)) -> int:
                 category.save(update_fields=["name"])
             written += 1
     return written
+
+
+# Limits of the center's steps: 15 working minutes each [seed]; 30 for sending verification or check
+# tasks and for the supervisor's verification and check [default: the market leader's]. Editable as
+# StageLimit rows; these apply where no row exists.
+DEFAULT_STAGE_LIMITS = {
+    Stage.INTAKE: (15, LimitUnit.WORKING_MINUTES),
+    Stage.VERIFY: (30, LimitUnit.WORKING_MINUTES),
+    Stage.REGISTER: (15, LimitUnit.WORKING_MINUTES),
+    Stage.DISPATCH: (15, LimitUnit.WORKING_MINUTES),
+    Stage.SEND_CHECK: (30, LimitUnit.WORKING_MINUTES),
+    Stage.CHECK: (30, LimitUnit.WORKING_MINUTES),
+    Stage.CLOSE: (15, LimitUnit.WORKING_MINUTES),
+}

@@ -115,6 +115,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    # Overdue is flagged as soon as a deadline passes, not at month end (domain spec section 4).
+    "flag-overdue-cases": {"task": "cases.flag_overdue", "schedule": 60.0},
+}
 
 # --- Authentication --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

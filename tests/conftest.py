@@ -54,7 +54,17 @@ def users(city):
         Role.SHIFT_LEADER: city.center, Role.DISPATCHER: city.center, Role.SUPERVISOR: city.team,
         Role.DISTRICT_OPERATOR: city.p1, Role.UNIT_OPERATOR: city.dept,
     }
-    return SimpleNamespace(**{
+    people = SimpleNamespace(**{
         role.value: create_user(username=role.value, password=PASSWORD, organization=org, roles=(role,))
         for role, org in where.items()
     })
+    # Operators of the district-level units and a second district's platform, for two-level dispatch.
+    people.unit_operator_d1 = create_user(username="gov1", password=PASSWORD, organization=city.gov1,
+                                          roles=(Role.UNIT_OPERATOR,))
+    people.unit_operator_d2 = create_user(username="gov2", password=PASSWORD, organization=city.gov2,
+                                          roles=(Role.UNIT_OPERATOR,))
+    people.street_office = create_user(username="office11", password=PASSWORD, organization=city.office11,
+                                       roles=(Role.UNIT_OPERATOR,))
+    people.district_operator_d2 = create_user(username="district2", password=PASSWORD, organization=city.p2,
+                                              roles=(Role.DISTRICT_OPERATOR,))
+    return people

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from accounts.choices import Role
 from accounts.demo import CITY_CODE, DEMO_PASSWORD, build_demo_organizations, create_demo_accounts
 from accounts.models import Organization, User
+from gis.demo import build_demo_geometry
 
 
 class Command(BaseCommand):
@@ -17,9 +18,11 @@ class Command(BaseCommand):
         city = Organization.objects.filter(code=CITY_CODE).first()
         if city is None:
             city = build_demo_organizations(seed)
+            grids = build_demo_geometry(city)
             users = create_demo_accounts(city, password)
             self.stdout.write(self.style.SUCCESS(
-                _("Demo city loaded: %(orgs)d organizations.") % {"orgs": city.subtree().count()}
+                _("Demo city loaded: %(orgs)d organizations, %(grids)d unit grids.")
+                % {"orgs": city.subtree().count(), "grids": grids}
             ))
         else:
             users = list(User.objects.filter(organization__path__startswith=city.path).order_by("pk"))
@@ -27,4 +30,4 @@ class Command(BaseCommand):
         self.stdout.write(_("Log-ins (password: %(password)s):") % {"password": password})
         for user in users:
             roles = ", ".join(str(Role(name).label) for name in user.roles)
-            self.stdout.write(f"  {user.username:<12} {roles:<18} {user.organization}")
+            self.stdout.write(f"  {user.username:<12} {user.organization}  ({roles})")

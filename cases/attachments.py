@@ -1,0 +1,80 @@
+"""Photos: checked by content (not by name), size- and pixel-limited, with a thumbnail and a public copy
+re-encoded without metadata (EXIF, including GPS), stored through Django's storage API."""
+
+import hashlib
+import io
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+THUMBNAIL_SIZE = (320, 320)
+
+
+@dataclass(frozen=True)
+class Photo:
+    """An uploaded photo that passed the checks."""
+
+    name: str
+    content: bytes
+    kind: str
+    extension: str
+
+
+def check_photo(upload, kind: str) -> Photo:
+    size = getattr(upload, "size", None)
+    if size is not None and size > MAX_BYTES:
+        raise ValidationError(_("A photo may have at most %(mb)d MB.") % {"mb": MAX_BYTES // 1024 // 1024})
+    content = upload.read()
+    if len(content) > MAX_BYTES:
+        raise ValidationError(_("A photo may have at most %(mb)d MB.") % {"mb": MAX_BYTES // 1024 // 1024})
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            fmt = image.format
+            if image.width * image.height > MAX_PIXELS:
+                raise ValidationError(_("A photo may have at most %(mp)d megapixels.") % {"mp": MAX_PIXELS // 10**6})
+            image.verify()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError):
+        raise ValidationError(_("This file is not a JPEG, PNG or WebP image.")) from None
+    if fmt not in FORMATS:
+        raise ValidationError(_("This file is not a JPEG, PNG or WebP image."))
+    return Photo(name=getattr(upload, "name", "photo"), content=content, kind=kind, extension=FORMATS[fmt])
+
+
+def _encode(image: Image.Image, extension: str) -> bytes:
+    out = io.BytesIO()
+    if extension == "jpg":
+        image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+    else:
+        image.save(out, "PNG" if extension == "png" else "WEBP")
+    return out.getvalue()
+
+
+def store_photos(case, event, photos, user) -> list:
+    from .models import Attachment
+
+    stored = []
+    for number, photo in enumerate(photos, 1):
+        digest = hashlib.sha256(photo.content).hexdigest()
+        stem = f"{event.pk}-{number}-{digest[:12]}"
+        with Image.open(io.BytesIO(photo.content)) as image:
+            upright = ImageOps.exif_transpose(image)
+            # Re-encoding writes pixels only: Pillow adds EXIF (and so GPS) or text chunks only when asked.
+            has_alpha = upright.mode in ("RGBA", "LA", "P") and photo.extension != "jpg"
+            clean = upright.convert("RGBA" if has_alpha else "RGB")
+            public = _encode(clean, photo.extension)
+            clean.thumbnail(THUMBNAIL_SIZE)
+            thumb = _encode(clean, "jpg")
+        attachment = Attachment(case=case, event=event, kind=photo.kind, size=len(photo.content), sha256=digest,
+                                uploaded_by=user)
+        attachment.image.save(f"{stem}.{photo.extension}", ContentFile(photo.content), save=False)
+        attachment.public_image.save(f"{stem}-public.{photo.extension}", ContentFile(public), save=False)
+        attachment.thumbnail.save(f"{stem}-thumb.jpg", ContentFile(thumb), save=False)
+        attachment.save()
+        stored.append(attachment)
+    return stored

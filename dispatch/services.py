@@ -1,0 +1,38 @@
+"""Notifications, and the responsible unit (确权) suggested for a case."""
+
+from django.db import transaction
+
+from accounts.realtime import organization_group, push, user_group
+
+from .models import Notification
+from .selectors import best_rules
+
+
+def notify(*, case, organization=None, user=None, kind: str, message: str) -> Notification | None:
+    """Store a notification (in the caller's transaction) and push it to open workbenches after commit."""
+    if organization is None and user is None:
+        return None
+    notice = Notification.objects.create(case=case, organization=organization, user=user, kind=kind,
+                                         message=message[:300])
+    payload = {"kind": kind, "message": notice.message, "case": case.pk if case else None,
+               "number": case.number if case else None}
+    groups = [user_group(user.pk)] if user else []
+    groups += [organization_group(organization.pk)] if organization else []
+
+    def send():
+        for group in groups:
+            try:
+                push(group, payload)
+            except Exception:  # the row is stored; a lost push only delays the notice until the page reloads
+                import logging
+
+                logging.getLogger(__name__).exception("push of notification %s failed", notice.pk)
+
+    transaction.on_commit(send)
+    return notice
+
+
+def suggest_unit(case):
+    """The unit the rules make responsible for ``case``, or None when no rule or two equal rules match."""
+    rules = best_rules(case.category, [a for a in (case.community, case.street, case.district) if a])
+    return rules[0].unit if len(rules) == 1 else None
