@@ -45,7 +45,7 @@ PATH = [
 def advance(case, users, city, to_state, now=None):
     """Walk ``case`` along the standard path until it is in ``to_state``."""
     order = [S.REPORTED] + [reached for reached, *_ in PATH]
-    for reached, who, action, params in PATH[order.index(case.state):]:
+    for _reached, who, action, params in PATH[order.index(case.state):]:
         if case.state == to_state:
             break
         params = {k: getattr(city, v) if k == "unit" else v for k, v in params.items()}

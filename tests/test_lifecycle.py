@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from cases.choices import OPEN_STATES, CaseSource, CaseState, ClosureType, Stage
+from cases.choices import OPEN_STATES, CaseSource, ClosureType, Stage
 from cases.models import Case, CaseEvent
 from cases.services import flag_overdue, perform
 from cases.workflow import TRANSITIONS, IllegalTransition, replay
