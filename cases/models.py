@@ -324,7 +324,7 @@ class Attachment(models.Model):
     event = models.ForeignKey(CaseEvent, models.CASCADE, null=True, related_name="attachments",
                               verbose_name=_("event"))
     kind = models.CharField(_("kind"), max_length=8, choices=AttachmentKind.choices)
-    image = models.ImageField(_("image"), upload_to=attachment_path, width_field="width", height_field="height")
+    image = models.ImageField(_("image"), upload_to=attachment_path)
     public_image = models.ImageField(_("public copy"), upload_to=attachment_path)
     thumbnail = models.ImageField(_("thumbnail"), upload_to=attachment_path)
     width = models.PositiveIntegerField(_("width"), default=0)

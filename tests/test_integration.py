@@ -29,7 +29,7 @@ async def test_message_goes_through_the_redis_channel_layer():
     assert await layer.receive(channel) == {"type": "hello", "text": "你好"}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 async def test_workbench_socket_receives_pushes_to_its_user_and_organization(city, users):
     user = users.district_operator
     communicator = WebsocketCommunicator(UserEventsConsumer.as_asgi(), "/ws/events/")

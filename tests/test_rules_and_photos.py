@@ -1,0 +1,105 @@
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from cases.attachments import MAX_BYTES, check_photo
+from cases.choices import AttachmentKind
+from cases.models import Category
+from cases.services import perform
+from dispatch.models import ResponsibilityRule
+from dispatch.selectors import rule_gaps
+from dispatch.services import suggest_unit
+from tests.lifecycle import S, advance, garbage, new_case
+
+pytestmark = pytest.mark.django_db
+
+
+def rule(**kw):
+    return ResponsibilityRule.objects.create(**kw)
+
+
+def test_most_specific_rule_wins(users, city):
+    g = garbage()
+    rule(unit=city.dept)  # anything anywhere
+    rule(major=g.major, unit=city.gov2)
+    rule(major=g.major, area=city.d1, unit=city.gov1)
+    case = new_case(users, city)  # street s11 in district 1
+    assert suggest_unit(case) == city.gov1
+    rule(category=g, area=city.city, unit=city.office11)  # a minor category beats a deeper area
+    assert suggest_unit(case) == city.office11
+
+
+def test_equally_specific_rules_naming_two_units_suggest_nobody(users, city):
+    g = garbage()
+    rule(category=g, area=city.d1, unit=city.gov1)
+    rule(category=g, area=city.d1, unit=city.office11)
+    assert suggest_unit(new_case(users, city)) is None
+
+
+def test_gap_report_lists_missing_and_tied_owners(users, city):
+    g = garbage()
+    rule(major=g.major, unit=city.dept)
+    rule(category=g, area=city.s11, unit=city.gov1)
+    rule(category=g, area=city.s11, unit=city.office11)
+    gaps = rule_gaps()
+    tied = [gap for gap in gaps if gap.units]
+    assert [(gap.category, gap.area) for gap in tied] == [(g, city.s11)]
+    assert {u.pk for u in tied[0].units} == {city.gov1.pk, city.office11.pk}
+    missing = {(gap.category.pk, gap.area.pk) for gap in gaps if not gap.units}
+    other_major = Category.objects.exclude(major=g.major).filter(is_active=True).count()
+    assert len(missing) == other_major * 3  # three streets, every category of another major class
+    assert (g.pk, city.s12.pk) not in missing
+
+
+def jpeg_with_gps() -> bytes:
+    image = Image.new("RGB", (800, 600), "orange")
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (31.0, 34.0, 12.0), 3: "E", 4: (120.0, 18.0, 0.0)}  # GPSInfo
+    exif[0x010F] = "PhoneMaker"
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def test_photos_get_thumbnails_and_public_copies_without_location(users, city, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    case = advance(new_case(users, city), users, city, S.DISPATCHED)
+    raw = jpeg_with_gps()
+    assert Image.open(io.BytesIO(raw)).getexif().get_ifd(0x8825)
+    photo = check_photo(SimpleUploadedFile("after.jpg", raw), AttachmentKind.AFTER)
+    case = perform(case_id=case.pk, action="handle", actor=users.unit_operator_d1, note="已清理", photos=[photo])
+    attachment = case.attachments.get()
+    assert (attachment.kind, attachment.width, attachment.height) == (AttachmentKind.AFTER, 800, 600)
+    assert attachment.event == case.events.last()
+    public = Image.open(attachment.public_image.path)
+    assert not public.getexif()  # no GPS, no maker
+    thumb = Image.open(attachment.thumbnail.path)
+    assert max(thumb.size) == 320
+    assert Image.open(attachment.image.path).getexif().get_ifd(0x8825)  # the original keeps its evidence
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("notes.jpg", b"this is text, not a picture", "not a JPEG"),
+        ("x.gif", None, "not a JPEG"),
+        ("huge.jpg", b"\xff" * (MAX_BYTES + 1), "at most 10 MB"),
+    ],
+)
+def test_bad_uploads_are_refused_by_content(name, content, message):
+    if content is None:
+        out = io.BytesIO()
+        Image.new("RGB", (10, 10)).save(out, "GIF")
+        content = out.getvalue()
+    with pytest.raises(ValidationError, match=message):
+        check_photo(SimpleUploadedFile(name, content), AttachmentKind.BEFORE)
+
+
+def test_too_many_pixels_are_refused():
+    out = io.BytesIO()
+    Image.new("1", (8000, 6000)).save(out, "PNG")  # 48 MP, a few kB
+    with pytest.raises(ValidationError, match="megapixels"):
+        check_photo(SimpleUploadedFile("big.png", out.getvalue()), AttachmentKind.BEFORE)
