@@ -3,11 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 def navigation(request):
-    """The header's links, only those the user may follow."""
+    """The header's links (only those the user may follow) and the unread-notice count."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [(_("Workbench"), reverse("home"))]
+    from dispatch.models import Notification
+
+    items = [(_("Workbench"), reverse("home")), (_("Cases"), reverse("case-list")),
+             (_("Report"), reverse("case-report"))]
     if user.is_staff:
         items += [(_("Administration"), reverse("admin:index")), (_("API"), reverse("api-docs"))]
-    return {"nav_items": items}
+    return {"nav_items": items, "unread_notices": Notification.objects.for_user(user).unread().count()}

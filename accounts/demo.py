@@ -40,6 +40,7 @@ DEMO_ACCOUNTS = [  # username, full name, role, where
     ("supervisor", "孙监督", Role.SUPERVISOR, "team"),
     ("district", "周区平台", Role.DISTRICT_OPERATOR, "platform"),
     ("unit", "吴处置", Role.UNIT_OPERATOR, "unit"),
+    ("street", "郑街道", Role.UNIT_OPERATOR, "street"),
 ]
 
 
@@ -86,6 +87,7 @@ def create_demo_accounts(city: Organization, password: str = DEMO_PASSWORD) -> l
         "team": city.children.get(kind=OrgKind.SUPERVISOR_TEAM),
         "platform": Organization.objects.get(code="990101-P"),
         "unit": city.children.get(code=f"{CITY_CODE}-D01"),
+        "street": Organization.objects.get(code="990101001-S"),
     }
     return [
         create_user(username=username, password=password, organization=places[where], roles=(role,),

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 
+from cases.selectors import queue_counts
 from cases.worktime import current_calendar, years_without_official_data
 
 from .scope import scope_root
@@ -30,6 +31,7 @@ def home(request):
         "today_is_workday": calendar.is_workday(today),
         "today_periods": calendar.periods(today),
         "years_missing": years_without_official_data([today.year, today.year + 1]),
+        "queues": queue_counts(request.user, role),
     }
     if role in ("dispatcher", "district_operator", "unit_operator", "leader"):
         context["units"] = handling_units_in_scope(request.user)[:60]

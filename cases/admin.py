@@ -1,7 +1,17 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import CalendarDay, Category, MajorCategory, WorkPeriod, WorkSchedule
+from .models import (
+    CalendarDay,
+    Case,
+    CaseEvent,
+    CaseStep,
+    Category,
+    MajorCategory,
+    StageLimit,
+    WorkPeriod,
+    WorkSchedule,
+)
 from .worktime import years_without_official_data
 
 
@@ -63,3 +73,51 @@ class WorkScheduleAdmin(admin.ModelAdmin):
     @admin.display(description=_("working periods"))
     def hours(self, obj):
         return ", ".join(str(p) for p in obj.periods.all())
+
+
+@admin.register(StageLimit)
+class StageLimitAdmin(admin.ModelAdmin):
+    list_display = ("stage", "amount", "unit")
+    list_editable = ("amount", "unit")
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(ReadOnlyInline):
+    model = CaseEvent
+    fields = ("at", "action", "from_state", "to_state", "actor", "actor_organization", "note")
+
+
+class StepInline(ReadOnlyInline):
+    model = CaseStep
+    fields = ("stage", "organization", "entered_at", "deadline", "completed_at", "on_time", "outcome")
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    """Read-only here: cases change only through their actions (the workbench or the API)."""
+
+    list_display = ("number", "state", "category", "district", "assignee", "reported_at", "is_overdue")
+    list_filter = ("state", "source", "is_overdue", "district", "category__major")
+    search_fields = ("number", "description", "address")
+    list_select_related = ("category", "district", "assignee")
+    date_hierarchy = "reported_at"
+    inlines = [StepInline, EventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

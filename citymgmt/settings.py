@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "rest_framework",
+    "rest_framework.authtoken",
     "rest_framework_gis",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -162,7 +163,11 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="citymgmt@localhost")
 
 # --- REST framework ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "EXCEPTION_HANDLER": "citymgmt.api.exception_handler",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -191,6 +196,8 @@ LEAFLET_CONFIG = {
 }
 
 # --- Domain settings ([default] items of the domain spec, configurable) -------------------------------
+# The classification offered in report forms; both standards stay loaded (domain spec section 6).
+CATEGORY_SCHEME = env.str("CATEGORY_SCHEME", default="gbt47678.5-2026")
 # Weight of the platform's evaluation in each unit's performance assessment [seed: 50 %].
 PLATFORM_SCORE_WEIGHT = env.float("PLATFORM_SCORE_WEIGHT", default=0.5)
 

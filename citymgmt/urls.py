@@ -6,6 +6,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [
     path("", include("accounts.urls")),
+    path("cases/", include("cases.urls")),
+    path("notifications/", include("dispatch.urls")),
+    path("gis/", include("gis.urls")),
+    path("api/", include("citymgmt.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -89,3 +89,12 @@ def test_chinese_catalogue_is_complete():
     )
     assert result.returncode == 0, result.stderr
     assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr, result.stderr
+
+
+def test_demo_rule_set_gives_every_category_in_every_street_exactly_one_owner(db):
+    from dispatch.demo import build_demo_rules
+    from dispatch.selectors import rule_gaps
+
+    city = build_demo_organizations(seed=3)
+    assert build_demo_rules(city) > 50
+    assert rule_gaps("street") == []

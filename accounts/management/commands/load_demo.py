@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from accounts.choices import Role
 from accounts.demo import CITY_CODE, DEMO_PASSWORD, build_demo_organizations, create_demo_accounts
 from accounts.models import Organization, User
+from dispatch.demo import build_demo_rules
 from gis.demo import build_demo_geometry
 
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         if city is None:
             city = build_demo_organizations(seed)
             grids = build_demo_geometry(city)
+            build_demo_rules(city)
             users = create_demo_accounts(city, password)
             self.stdout.write(self.style.SUCCESS(
                 _("Demo city loaded: %(orgs)d organizations, %(grids)d unit grids.")

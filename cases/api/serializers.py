@@ -1,0 +1,139 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.choices import OrgKind
+from accounts.models import Organization
+
+from ..choices import CaseSource, ClosureType, Urgency
+from ..models import Attachment, Case, CaseEvent, CaseStep, Category
+from ..workflow import TRANSITIONS
+
+
+class OrgRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "code", "name", "kind"]
+
+
+class CategoryRefSerializer(serializers.ModelSerializer):
+    major = serializers.CharField(source="major.name")
+    scheme = serializers.CharField(source="major.scheme")
+    kind = serializers.CharField(source="major.kind")
+
+    class Meta:
+        model = Category
+        fields = ["id", "full_code", "name", "major", "scheme", "kind"]
+
+
+class CaseListSerializer(serializers.ModelSerializer):
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    category = CategoryRefSerializer(read_only=True)
+    district = OrgRefSerializer(read_only=True)
+    street = OrgRefSerializer(read_only=True)
+    assignee = OrgRefSerializer(read_only=True)
+    grid = serializers.CharField(source="grid.code", default=None, read_only=True)
+    longitude = serializers.FloatField(source="location.x", default=None, read_only=True)
+    latitude = serializers.FloatField(source="location.y", default=None, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id", "number", "state", "state_display", "source", "category", "urgency", "address", "longitude",
+            "latitude", "grid", "district", "street", "assignee", "stage_deadline", "handling_deadline",
+            "is_overdue", "is_urged", "pending_request", "reported_at", "closed_at",
+        ]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.get_full_name", default=None)
+    actor_organization = serializers.CharField(source="actor_organization.name", default=None)
+
+    class Meta:
+        model = CaseEvent
+        fields = ["id", "action", "at", "from_state", "to_state", "actor", "actor_role", "actor_organization",
+                  "note", "data"]
+
+
+class StepSerializer(serializers.ModelSerializer):
+    organization = serializers.CharField(source="organization.name", default=None)
+
+    class Meta:
+        model = CaseStep
+        fields = ["stage", "organization", "entered_at", "deadline", "completed_at", "on_time", "outcome"]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = ["id", "kind", "image", "thumbnail", "public_image", "width", "height", "event"]
+
+
+class CaseDetailSerializer(CaseListSerializer):
+    community = OrgRefSerializer(read_only=True)
+    platform = OrgRefSerializer(read_only=True)
+    events = EventSerializer(many=True, read_only=True)
+    steps = StepSerializer(many=True, read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta(CaseListSerializer.Meta):
+        fields = [
+            *CaseListSerializer.Meta.fields, "description", "component_code", "community", "platform",
+            "reporter_name", "self_handled", "return_count", "rework_count", "extension_count", "extension_hours",
+            "closure_type", "events", "steps", "attachments",
+        ]
+
+
+class PhotoListField(serializers.ListField):
+    child = serializers.FileField()
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(choices=CaseSource.choices)
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True))
+    description = serializers.CharField(max_length=2000)
+    address = serializers.CharField(max_length=200, required=False, default="")
+    longitude = serializers.FloatField(required=False, min_value=-180, max_value=180)
+    latitude = serializers.FloatField(required=False, min_value=-90, max_value=90)
+    area = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.filter(kind__in=(OrgKind.DISTRICT, OrgKind.STREET, OrgKind.COMMUNITY)),
+        required=False, help_text=_("District, street or community, when no point is given."))
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, default="")
+    component_code = serializers.CharField(max_length=17, required=False, default="")
+    reporter_name = serializers.CharField(max_length=64, required=False, default="")
+    reporter_phone = serializers.CharField(max_length=32, required=False, default="")
+    self_handled = serializers.BooleanField(required=False, default=False)
+    idempotency_key = serializers.CharField(max_length=64, required=False,
+                                            help_text=_("Or the Idempotency-Key header: the same key gives the "
+                                                        "same case."))
+    photos = PhotoListField(required=False, default=list)
+
+    def validate(self, data):
+        if ("longitude" in data) != ("latitude" in data):
+            raise serializers.ValidationError(_("Give both longitude and latitude."))
+        if "longitude" not in data and "area" not in data:
+            raise serializers.ValidationError(_("Give the point (longitude, latitude) or the area."))
+        return data
+
+
+PARAM_FIELDS = {
+    "unit": lambda: serializers.IntegerField(help_text=_("Handling unit or district platform id.")),
+    "supervisor": lambda: serializers.IntegerField(required=False, help_text=_("Supervisor user id.")),
+    "found": lambda: serializers.BooleanField(),
+    "fixed": lambda: serializers.BooleanField(),
+    "category": lambda: serializers.IntegerField(required=False),
+    "urgency": lambda: serializers.ChoiceField(choices=Urgency.choices, required=False),
+    "closure_type": lambda: serializers.ChoiceField(choices=ClosureType.choices, required=False),
+    "hours": lambda: serializers.IntegerField(required=False, min_value=1, max_value=720),
+    "until": lambda: serializers.DateField(),
+}
+
+
+def action_serializer(action: str) -> type[serializers.Serializer]:
+    fields = {name: PARAM_FIELDS[name]() for name in TRANSITIONS[action].params}
+    fields["note"] = serializers.CharField(required=False, default="", max_length=2000, allow_blank=True)
+    fields["photos"] = PhotoListField(required=False, default=list)
+    name = "".join(part.title() for part in action.split("_")) + "ActionSerializer"
+    return type(name, (serializers.Serializer,), fields)
+
+
+ACTION_SERIALIZERS = {action: action_serializer(action) for action in TRANSITIONS if action != "report"}

@@ -1,0 +1,191 @@
+"""Reads of cases, always scoped to the user: queues, filters, the actions a user may take now."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import django_filters
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import AREA_KINDS, Role
+from accounts.models import Organization, User
+
+from .choices import OPEN_STATES, CaseSource, CaseState, PendingRequest
+from .models import Case, CaseStep, Category, MajorCategory
+from .workflow import TRANSITIONS, Transition
+from .worktime import current_calendar
+
+S = CaseState
+
+
+def visible_cases(user: User) -> QuerySet[Case]:
+    return Case.objects.restrict(user).select_related("category__major", "district", "street", "assignee")
+
+
+def overdue_q(now: dt.datetime | None = None) -> Q:
+    """Overdue now: flagged by the beat task, or past the deadline before the next beat."""
+    return Q(state__in=OPEN_STATES) & (Q(is_overdue=True) | Q(stage_deadline__lte=now or timezone.now()))
+
+
+# --- queues ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Queue:
+    name: str
+    label: Promise
+    roles: tuple[str, ...]
+
+    def q(self, user: User) -> Q:
+        org = user.organization_id
+        mine_or_open = Q(supervisor=user) | Q(supervisor__isnull=True)
+        return {
+            "intake": Q(state=S.REPORTED),
+            "verify": Q(state=S.VERIFYING) & mine_or_open,
+            "register": Q(state=S.PENDING_REGISTRATION),
+            "dispatch": Q(state__in=(S.REGISTERED, S.RETURNED), platform__isnull=True),
+            "district": (Q(state=S.DISPATCHED, assignee=org) | Q(state=S.RETURNED, platform=org)),
+            "handle": Q(state=S.DISPATCHED, assignee=org),
+            "send_check": Q(state=S.HANDLED),
+            "check": Q(state=S.CHECKING) & mine_or_open,
+            "close": Q(state=S.PENDING_CLOSURE),
+            "requests": Q(state=S.DISPATCHED) & ~Q(pending_request=PendingRequest.NONE)
+            & (Q(platform__isnull=True) | Q(platform=org)),
+            "overdue": overdue_q(),
+            "parked": Q(state=S.PARKED),
+            "returned": Q(state=S.RETURNED),
+            "open": Q(state__in=OPEN_STATES),
+        }[self.name]
+
+
+CENTER = (Role.DISPATCHER, Role.SHIFT_LEADER, Role.INTAKE_OPERATOR, Role.LEADER, Role.ADMINISTRATOR)
+QUEUES = [
+    Queue("intake", _("To accept"), (Role.INTAKE_OPERATOR,)),
+    Queue("verify", _("To verify"), (Role.SUPERVISOR,)),
+    Queue("register", _("To register"), (Role.SHIFT_LEADER,)),
+    Queue("dispatch", _("To dispatch"), (Role.DISPATCHER,)),
+    Queue("district", _("To dispatch in the district"), (Role.DISTRICT_OPERATOR,)),
+    Queue("handle", _("To handle"), (Role.UNIT_OPERATOR,)),
+    Queue("send_check", _("To send for check"), (Role.INTAKE_OPERATOR,)),
+    Queue("check", _("To check"), (Role.SUPERVISOR,)),
+    Queue("close", _("To close"), (Role.SHIFT_LEADER,)),
+    Queue("requests", _("Requests to approve"), (Role.DISPATCHER, Role.DISTRICT_OPERATOR)),
+    Queue("overdue", _("Overdue"), (*CENTER, Role.DISTRICT_OPERATOR, Role.UNIT_OPERATOR)),
+    Queue("returned", _("Returned"), (Role.DISPATCHER, Role.DISTRICT_OPERATOR, Role.LEADER)),
+    Queue("parked", _("Postponed"), (Role.DISPATCHER, Role.DISTRICT_OPERATOR, Role.LEADER, Role.UNIT_OPERATOR)),
+    Queue("open", _("All open cases"), (*CENTER, Role.DISTRICT_OPERATOR, Role.UNIT_OPERATOR, Role.SUPERVISOR)),
+]
+QUEUES_BY_NAME = {q.name: q for q in QUEUES}
+
+
+def queues_for(user: User, role: str | None = None) -> list[Queue]:
+    roles = {role} if role else set(user.roles)
+    return [q for q in QUEUES if roles & set(q.roles)]
+
+
+def queue_counts(user: User, role: str | None = None) -> list[tuple[Queue, int]]:
+    """Every queue of the user's role with its count, in one query."""
+    queues = queues_for(user, role)
+    if not queues:
+        return []
+    counts = Case.objects.restrict(user).aggregate(**{q.name: Count("pk", filter=q.q(user)) for q in queues})
+    return [(q, counts[q.name]) for q in queues]
+
+
+def in_queue(user: User, name: str) -> QuerySet[Case]:
+    return visible_cases(user).filter(QUEUES_BY_NAME[name].q(user))
+
+
+# --- filters --------------------------------------------------------------------------------------------
+
+
+class CaseFilter(django_filters.FilterSet):
+    number = django_filters.CharFilter(lookup_expr="icontains", label=_("Case number"))
+    state = django_filters.MultipleChoiceFilter(choices=CaseState.choices, label=_("State"))
+    source = django_filters.MultipleChoiceFilter(choices=CaseSource.choices, label=_("Source"))
+    major = django_filters.ModelChoiceFilter(field_name="category__major", queryset=MajorCategory.objects.all(),
+                                             label=_("Major category"))
+    category = django_filters.ModelChoiceFilter(queryset=Category.objects.filter(is_active=True),
+                                                label=_("Category"))
+    area = django_filters.ModelChoiceFilter(queryset=Organization.objects.filter(kind__in=AREA_KINDS),
+                                            method="in_area", label=_("Area"))
+    unit = django_filters.ModelChoiceFilter(field_name="assignee", queryset=Organization.objects.all(),
+                                            label=_("Responsible unit"))
+    reported_from = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__gte",
+                                              label=_("Reported from"))
+    reported_to = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__lte",
+                                            label=_("Reported until"))
+    overdue = django_filters.BooleanFilter(method="is_overdue", label=_("Overdue"))
+    queue = django_filters.ChoiceFilter(choices=[(q.name, q.label) for q in QUEUES], method="in_queue",
+                                        label=_("Queue"))
+
+    class Meta:
+        model = Case
+        fields = []
+
+    def in_area(self, queryset, _name, area):
+        return queryset.filter(Q(district__path__startswith=area.path) | Q(street__path__startswith=area.path)
+                               | Q(community__path__startswith=area.path))
+
+    def is_overdue(self, queryset, _name, value):
+        return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
+
+    def in_queue(self, queryset, _name, value):
+        return queryset.filter(QUEUES_BY_NAME[value].q(self.request.user))
+
+
+# --- what the user may do now -----------------------------------------------------------------------------
+
+
+def available_actions(user: User, case: Case) -> list[Transition]:
+    """Actions whose state, role and situation fit; the service still checks everything on submit."""
+    org = user.organization_id
+    at_my_platform = case.platform_id is not None and case.platform_id == org
+    pending = case.pending_request
+    situation = {
+        "dispatch": user.has_role(Role.DISPATCHER) or at_my_platform,
+        "redispatch": at_my_platform,
+        "return": (user.has_role(Role.UNIT_OPERATOR) and case.state == S.DISPATCHED and case.assignee_id == org)
+        or (at_my_platform and (case.assignee_id == org or case.state == S.RETURNED)),
+        "handle": case.assignee_id == org,
+        "request_extension": case.assignee_id == org and not pending,
+        "request_park": case.assignee_id == org and not pending,
+        "approve_extension": pending == PendingRequest.EXTENSION,
+        "deny_extension": pending == PendingRequest.EXTENSION,
+        "approve_park": pending == PendingRequest.PARK,
+        "deny_park": pending == PendingRequest.PARK,
+    }
+    return [
+        t for action, t in TRANSITIONS.items()
+        if action != "report" and case.state in t.sources and user.has_role(*t.roles)
+        and situation.get(action, True)
+    ]
+
+
+def with_step_start(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Annotate when the current step began (for timing lights on a list without a query per case)."""
+    open_step = CaseStep.objects.filter(case=OuterRef("pk"), completed_at__isnull=True).order_by("-entered_at")
+    return cases.annotate(step_entered_at=Subquery(open_step.values("entered_at")[:1]))
+
+
+def timing_light(case: Case, now: dt.datetime | None = None) -> str:
+    """green below 80 % of the step's limit used, yellow up to 100 %, red when overdue; "" without a limit.
+    The share is measured in working time, or in clock time for a limit that runs outside working hours."""
+    if case.stage_deadline is None or case.is_terminal:
+        return ""
+    now = now or timezone.now()
+    if case.is_overdue or now >= case.stage_deadline:
+        return "red"
+    start = getattr(case, "step_entered_at", None)
+    if start is None:
+        step = case.steps.filter(completed_at__isnull=True).order_by("-entered_at").first()
+        start = step.entered_at if step else now
+    calendar = current_calendar()
+    limit, used = calendar.between(start, case.stage_deadline), calendar.between(start, now)
+    if not limit:
+        limit, used = case.stage_deadline - start, now - start
+    return "yellow" if limit and used / limit >= 0.8 else "green"

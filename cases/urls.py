@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.case_list, name="case-list"),
+    path("new/", views.case_report, name="case-report"),
+    path("<int:pk>/", views.case_detail, name="case-detail"),
+    path("<int:pk>/<slug:action>/", views.case_action, name="case-action"),
+]

@@ -1,0 +1,113 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dispatch.services import suggest_unit
+
+from .exports import cases_workbook
+from .forms import ReportForm, action_form
+from .selectors import (
+    QUEUES_BY_NAME,
+    CaseFilter,
+    available_actions,
+    timing_light,
+    visible_cases,
+    with_step_start,
+)
+from .services import access_case, perform, report_case
+from .workflow import ACTIONS, TRANSITIONS, IllegalTransition
+
+
+def error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@login_required
+def case_list(request):
+    cases = CaseFilter(request.GET, queryset=visible_cases(request.user), request=request)
+    if request.GET.get("export") == "xlsx":
+        response = HttpResponse(cases_workbook(cases.qs), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        response["Content-Disposition"] = f'attachment; filename="cases-{timezone.localdate():%Y%m%d}.xlsx"'
+        return response
+    page = Paginator(with_step_start(cases.qs), 50).get_page(request.GET.get("page"))
+    now = timezone.now()
+    for case in page:
+        case.light = timing_light(case, now)
+    query = request.GET.copy()
+    query.pop("page", None)
+    queue = QUEUES_BY_NAME.get(request.GET.get("queue", ""))
+    return render(request, "cases/list.html", {
+        "filter": cases, "page": page, "query": query.urlencode(), "title": queue.label if queue else _("Cases"),
+    })
+
+
+@login_required
+def case_detail(request, pk):
+    case = access_case(request.user, pk)
+    forms = {t.action: (t, action_form(t.action, request.user, case)) for t in available_actions(request.user, case)}
+    if "dispatch" in forms and (suggestion := suggest_unit(case)) is not None:
+        forms["dispatch"][1].fields["unit"].initial = suggestion.pk
+    return render(request, "cases/detail.html", {
+        "case": case, "light": timing_light(case), "action_forms": forms.values(),
+        "events": case.events.select_related("actor", "actor_organization").prefetch_related("attachments"),
+        "steps": case.steps.select_related("organization", "person"),
+        "suggestion": suggest_unit(case) if "dispatch" in forms else None,
+    })
+
+
+@login_required
+@require_POST
+def case_action(request, pk, action):
+    if action not in ACTIONS:
+        raise Http404
+    case = access_case(request.user, pk)
+    form = action_form(action, request.user, case, request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("case-detail", pk=pk)
+    params = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    try:
+        perform(case_id=pk, action=action, actor=request.user, **params)
+    except IllegalTransition as error:
+        messages.error(request, error.message)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    except PermissionDenied as error:
+        messages.error(request, str(error) or _("Your role may not do this."))
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": TRANSITIONS[action].label})
+    return redirect("case-detail", pk=pk)
+
+
+@login_required
+def case_report(request):
+    form = ReportForm(request.POST or None, request.FILES or None, user=request.user,
+                      scheme=settings.CATEGORY_SCHEME)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case, created = report_case(
+                actor=request.user, idempotency_key=data["idempotency_key"], source=data["source"],
+                category=data["category"], description=data["description"], location=data["location"],
+                area=data["area"], address=data["address"], urgency=data["urgency"],
+                component_code=data["component_code"], reporter_name=data["reporter_name"],
+                reporter_phone=data["reporter_phone"], self_handled=data.get("self_handled", False),
+                photos=data["photos"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error_text(error))
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Case %(number)s reported.") % {"number": case.number} if created
+                             else _("Case %(number)s was already reported.") % {"number": case.number})
+            return redirect("case-detail", pk=case.pk)
+    return render(request, "cases/report.html", {"form": form}, status=400 if form.errors else 200)

@@ -1,0 +1,37 @@
+from django.contrib import admin
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from .models import Notification, ResponsibilityRule
+from .selectors import rule_gaps
+
+
+@admin.register(ResponsibilityRule)
+class ResponsibilityRuleAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "category", "major", "area", "component_owner", "unit", "is_active")
+    list_filter = ("is_active", "major", "unit__unit_type", "area__kind")
+    search_fields = ("category__name", "major__name", "area__name", "unit__name", "component_owner")
+    autocomplete_fields = ("category", "major", "area", "unit")
+    list_select_related = ("category", "major", "area", "unit")
+
+    def get_urls(self):
+        return [path("gaps/", self.admin_site.admin_view(self.gaps_view), name="dispatch_rule_gaps"),
+                *super().get_urls()]
+
+    def gaps_view(self, request):
+        gaps = rule_gaps(request.GET.get("kind", "street"))
+        return TemplateResponse(request, "admin/dispatch/rule_gaps.html", {
+            **self.admin_site.each_context(request), "title": _("Categories × areas without exactly one owner"),
+            "missing": [g for g in gaps if not g.units][:2000], "ties": [g for g in gaps if g.units],
+            "missing_count": sum(1 for g in gaps if not g.units), "opts": self.model._meta,
+        })
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "kind", "message", "organization", "user", "read_at")
+    list_filter = ("kind", ("read_at", admin.EmptyFieldListFilter))
+    search_fields = ("message", "organization__name", "user__username")
+    list_select_related = ("organization", "user")
+    raw_id_fields = ("case", "user", "organization")
