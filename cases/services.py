@@ -154,10 +154,13 @@ def _next_number(year: int) -> str:
 
 def _place(case: Case, location: Point | None, area: Organization | None) -> None:
     """Set the case's grid, community, street and district from its point (or, without one, an area)."""
-    from gis.geocoding import locate
+    from gis.geocoding import OutsideCity, locate
 
     if location is not None:
-        found = locate(location)
+        try:
+            found = locate(location)
+        except OutsideCity as error:
+            raise ValidationError({"location": error.messages}) from None
         case.location, case.grid = location, found.grid
         case.community_id, case.street_id, case.district_id = found.community_id, found.street_id, found.district_id
         return

@@ -38,9 +38,9 @@ def test_events_record_actor_role_organization_and_are_immutable(users, city):
         users.intake_operator, "intake_operator", city.center)
     assert (event.from_state, event.to_state) == ("", S.REPORTED)
     event.note = "tampered"
-    with pytest.raises(Exception, match="cannot be changed"):
+    with pytest.raises(Exception, match="不可修改"):
         event.save()
-    with pytest.raises(Exception, match="cannot be deleted"):
+    with pytest.raises(Exception, match="不可删除"):
         event.delete()
 
 

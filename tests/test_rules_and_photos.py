@@ -84,9 +84,9 @@ def test_photos_get_thumbnails_and_public_copies_without_location(users, city, s
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("notes.jpg", b"this is text, not a picture", "not a JPEG"),
-        ("x.gif", None, "not a JPEG"),
-        ("huge.jpg", b"\xff" * (MAX_BYTES + 1), "at most 10 MB"),
+        ("notes.jpg", b"this is text, not a picture", "不是 JPEG"),
+        ("x.gif", None, "不是 JPEG"),
+        ("huge.jpg", b"\xff" * (MAX_BYTES + 1), "不能超过 10 MB"),
     ],
 )
 def test_bad_uploads_are_refused_by_content(name, content, message):
@@ -101,5 +101,5 @@ def test_bad_uploads_are_refused_by_content(name, content, message):
 def test_too_many_pixels_are_refused():
     out = io.BytesIO()
     Image.new("1", (8000, 6000)).save(out, "PNG")  # 48 MP, a few kB
-    with pytest.raises(ValidationError, match="megapixels"):
+    with pytest.raises(ValidationError, match="百万像素"):
         check_photo(SimpleUploadedFile("big.png", out.getvalue()), AttachmentKind.BEFORE)
