@@ -35,9 +35,9 @@ def params_for(city, params):
 
 
 # Someone in the case's area whose role may not take the action, for every action.
-WRONG_ROLE = {action: "leader" for action in LEGAL} | {"urge": "supervisor"}
+WRONG_ROLE = dict.fromkeys(LEGAL, "leader") | {"urge": "supervisor"}
 # Someone of the other district (who must not even see the case).
-OTHER_AREA = {action: "district_operator_d2" for action in LEGAL} | {
+OTHER_AREA = dict.fromkeys(LEGAL, "district_operator_d2") | {
     "handle": "unit_operator_d2", "return": "unit_operator_d2", "request_extension": "unit_operator_d2",
     "request_park": "unit_operator_d2",
 }
