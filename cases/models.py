@@ -173,8 +173,9 @@ class CaseSequence(models.Model):
 
 
 class CaseQuerySet(ScopedQuerySet):
-    # Visible to the area's platforms and staff (district, street, community) and to the unit holding it.
-    scope_fields = ("district", "street", "community", "assignee")
+    # Visible to the area's platforms and staff and to the unit holding it (street and community lie inside
+    # the district, so the district covers every area scope above a street).
+    scope_fields = ("district", "street", "assignee")
 
     def open(self):
         return self.exclude(state__in=TERMINAL_STATES)

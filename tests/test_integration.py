@@ -51,3 +51,22 @@ async def test_anonymous_socket_is_refused():
     connected, code = await communicator.connect()
     assert not connected
     assert code == 4401
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_beat_task_flags_an_overdue_case_through_the_worker(city, users, settings):
+    from django.utils import timezone
+
+    from cases.models import Case
+    from cases.tasks import flag_overdue
+    from dispatch.models import Notification
+    from tests.lifecycle import S, advance, new_case
+
+    assert settings.CELERY_BEAT_SCHEDULE["flag-overdue-cases"]["task"] == flag_overdue.name
+    case = advance(new_case(users, city, now=timezone.now() - timezone.timedelta(days=30)), users, city,
+                   S.DISPATCHED, now=timezone.now() - timezone.timedelta(days=30))
+    assert case.handling_deadline < timezone.now() and not case.is_overdue
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        assert flag_overdue.delay().get(timeout=20) >= 1
+    assert Case.objects.get(pk=case.pk).is_overdue
+    assert Notification.objects.filter(case=case, kind="overdue", organization=city.gov1).exists()

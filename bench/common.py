@@ -1,0 +1,48 @@
+"""Shared set-up for the benchmarks: a PostGIS database of their own with the demo city loaded.
+
+Run from the repository root with the test environment's services up (./dev test starts them):
+    .venv/bin/python bench/<name>.py
+BENCH_DATABASE_URL overrides the database (default postgis://postgres@127.0.0.1:5432/citymgmt_bench).
+"""
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL",
+                                            "postgis://postgres@127.0.0.1:5432/citymgmt_bench")
+os.environ.setdefault("SECRET_KEY", "bench")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.pop("REDIS_URL", None)  # tasks in process, local cache: measure the application and the database
+os.environ["DJANGO_SETTINGS_MODULE"] = "citymgmt.settings"
+subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", "citymgmt_bench"], capture_output=True)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+
+
+def prepare() -> None:
+    call_command("migrate", verbosity=0)
+    from accounts.models import Organization
+
+    if not Organization.objects.filter(code="990100").exists():
+        call_command("load_demo", stdout=open(os.devnull, "w"))
+
+
+def timed(fn, repeat: int = 5) -> tuple[float, float]:
+    """Median and best wall time of ``fn`` in milliseconds."""
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        runs.append((time.perf_counter() - start) * 1000)
+    return statistics.median(runs), min(runs)

@@ -1,0 +1,84 @@
+"""Queue and list pages with a million cases in the database.
+
+    .venv/bin/python bench/lists.py [TOTAL]
+
+Fills the benchmark database up to TOTAL cases (default 1,000,000) with one INSERT … SELECT (states: 95 %
+closed, the rest spread over the open states; a year of report times; points in real demo grids), then
+times the pages each role opens most, through Django's test client (the full view, template and queries).
+"""
+
+import sys
+import time
+
+from common import prepare, timed
+
+prepare()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from cases.models import Case  # noqa: E402
+
+TOTAL = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+FILL = """
+WITH g AS (SELECT row_number() OVER (ORDER BY id) - 1 AS rn, id, community_id, street_id, district_id
+           FROM gisbase_grid),
+     n AS (SELECT count(*) AS grids FROM gisbase_grid),
+     cat AS (SELECT array_agg(id ORDER BY id) AS ids FROM cases_category WHERE is_active),
+     unit AS (SELECT array_agg(id ORDER BY id) AS ids FROM accounts_organization WHERE kind = 'unit'),
+     s AS (SELECT i, (i::bigint * 7919) %% (SELECT grids FROM n) AS gi,
+                  CASE WHEN i %% 100 < 95 THEN 'closed'
+                       ELSE (ARRAY['reported','verifying','pending_registration','registered','dispatched',
+                                   'handled','checking','pending_closure','returned','parked'])[1 + i %% 10] END AS st
+           FROM generate_series(%(start)s, %(stop)s) AS i)
+INSERT INTO cases_case (number, source, category_id, urgency, description, address, component_code, reporter_name,
+    reporter_phone, self_handled, state, return_count, rework_count, extension_count, extension_hours, is_overdue,
+    is_urged, pending_request, requested_hours, closure_type, reported_at, updated_at, closed_at, district_id,
+    street_id, community_id, grid_id, assignee_id, stage_deadline, handling_deadline)
+SELECT '2025' || lpad(s.i::text, 7, '0'), (ARRAY['supervisor','public','hotline'])[1 + s.i %% 3],
+       cat.ids[1 + s.i %% array_length(cat.ids, 1)], 'normal', '基准数据', '', '', '', '', false, s.st,
+       0, 0, 0, 0, s.st <> 'closed' AND s.i %% 3 = 0, false, '', 0,
+       CASE WHEN s.st = 'closed' THEN 'normal' ELSE '' END,
+       now() - make_interval(secs => (s.i %% 31536000)), now(),
+       CASE WHEN s.st = 'closed' THEN now() - make_interval(secs => (s.i %% 31536000) - 86400) END,
+       g.district_id, g.street_id, g.community_id, g.id,
+       CASE WHEN s.st IN ('dispatched','handled','checking','pending_closure','closed','parked')
+            THEN unit.ids[1 + s.i %% array_length(unit.ids, 1)] END,
+       CASE WHEN s.st <> 'closed' THEN now() + make_interval(hours => s.i %% 48 - 24) END,
+       CASE WHEN s.st <> 'closed' THEN now() + make_interval(hours => s.i %% 48 - 24) END
+FROM s JOIN g ON g.rn = s.gi, cat, unit
+"""
+
+existing = Case.objects.count()
+if existing < TOTAL:
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        for lo in range(existing + 1, TOTAL + 1, 200_000):
+            cursor.execute(FILL, {"start": lo, "stop": min(lo + 199_999, TOTAL)})
+        cursor.execute("ANALYZE cases_case")
+    print(f"filled {TOTAL - existing:,} cases in {time.perf_counter() - start:.0f} s")
+print(f"cases in the database: {Case.objects.count():,}")
+
+PAGES = [
+    ("dispatcher", "/", "workbench with queue counts"),
+    ("dispatcher", "/cases/?queue=dispatch", "queue: to dispatch"),
+    ("dispatcher", "/cases/?queue=overdue", "queue: overdue"),
+    ("dispatcher", "/cases/", "all cases, newest first"),
+    ("dispatcher", "/cases/?state=closed&category=5&page=20", "filtered list, page 20"),
+    ("district", "/", "district workbench"),
+    ("district", "/cases/?queue=open", "district: open cases"),
+    ("unit", "/cases/?queue=handle", "unit: to handle"),
+    ("dispatcher", "/api/cases/?queue=open", "API: open cases"),
+]
+PLAIN_STATIC = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+with override_settings(ALLOWED_HOSTS=["testserver"], STORAGES=PLAIN_STATIC):
+    print(f"{'page':<32} {'user':<11} {'median ms':>9} {'best ms':>8}")
+    for username, url, label in PAGES:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        assert client.get(url).status_code == 200, url
+        median, best = timed(lambda url=url, client=client: client.get(url))
+        print(f"{label:<32} {username:<11} {median:9.0f} {best:8.0f}")
