@@ -35,7 +35,8 @@ def prepare() -> None:
     from accounts.models import Organization
 
     if not Organization.objects.filter(code="990100").exists():
-        call_command("load_demo", stdout=open(os.devnull, "w"))
+        with open(os.devnull, "w") as quiet:
+            call_command("load_demo", stdout=quiet)
 
 
 def timed(fn, repeat: int = 5) -> tuple[float, float]:

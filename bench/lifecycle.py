@@ -11,13 +11,14 @@ from common import prepare
 
 prepare()
 
+from django.contrib.gis.geos import Point  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
 from accounts.models import Organization, User  # noqa: E402
 from cases.models import Category  # noqa: E402
 from cases.services import perform, report_case  # noqa: E402
-from gis.demo import CELLS, lonlat  # noqa: E402
+from gis.demo import lonlat  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 300
 rng = random.Random(1)
@@ -48,8 +49,6 @@ with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5Passwor
     start = time.perf_counter()
     for i in range(N):
         lon, lat = point_in_first_street()
-        from django.contrib.gis.geos import Point
-
         case, _ = report_case(actor=u["intake"], source="hotline", category=garbage, description=f"流程{i}",
                               location=Point(lon, lat, srid=4326))
         for who, action, params in [
