@@ -26,5 +26,18 @@ def organizations_in_scope_by_kind(user: User) -> list[tuple[str, int]]:
     return [(label, counts[value]) for value, label in OrgKind.choices if counts.get(value)]
 
 
-def handling_units_in_scope(user: User):
-    return Organization.objects.restrict(user).handling_units().select_related("parent").order_by("unit_type", "name")
+def unit_load(user: User, limit: int = 15):
+    """Handling units (and district platforms) in scope with open and overdue cases, busiest first."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from cases.choices import OPEN_STATES
+
+    is_open = Q(assigned_cases__state__in=OPEN_STATES)
+    late = is_open & (Q(assigned_cases__is_overdue=True) | Q(assigned_cases__stage_deadline__lte=timezone.now()))
+    return (
+        Organization.objects.restrict(user).filter(kind__in=(OrgKind.HANDLING_UNIT, OrgKind.DISTRICT_PLATFORM))
+        .annotate(open_cases=Count("assigned_cases", filter=is_open), overdue_cases=Count("assigned_cases",
+                                                                                          filter=late))
+        .filter(open_cases__gt=0).select_related("parent").order_by("-overdue_cases", "-open_cases", "name")[:limit]
+    )

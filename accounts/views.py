@@ -7,7 +7,7 @@ from cases.selectors import queue_counts
 from cases.worktime import current_calendar, years_without_official_data
 
 from .scope import scope_root
-from .selectors import handling_units_in_scope, organizations_in_scope_by_kind, workbench_roles
+from .selectors import organizations_in_scope_by_kind, unit_load, workbench_roles
 
 
 @login_required
@@ -34,5 +34,5 @@ def home(request):
         "queues": queue_counts(request.user, role),
     }
     if role in ("dispatcher", "district_operator", "unit_operator", "leader"):
-        context["units"] = handling_units_in_scope(request.user)[:60]
+        context["units"] = unit_load(request.user)
     return render(request, f"workbench/{role}.html", context)

@@ -47,11 +47,20 @@ def test_each_role_lands_on_its_own_workbench(client, users, role):
     assert f"<h1>{WORKBENCH_TITLES[role]}</h1>" in response.content.decode()
 
 
-def test_district_workbench_lists_only_its_own_units(client, users, city):
+def test_district_workbench_shows_the_load_of_its_own_units_only(client, users, city):
+    from tests.lifecycle import S, advance, new_case
+
+    advance(new_case(users, city), users, city, S.DISPATCHED)  # to gov1, district 1
+    west = advance(new_case(users, city, area=city.s21), users, city, S.REGISTERED)
+    from cases.services import perform
+
+    perform(case_id=west.pk, action="dispatch", actor=users.dispatcher, unit=city.gov2)
     client.force_login(users.district_operator)
-    html = client.get(reverse("home")).content.decode()
-    assert "东城区政府" in html and "春晖街道办" in html
-    assert "西城区政府" not in html and "市政处" not in html
+    response = client.get(reverse("home"))
+    assert [(u.name, u.open_cases) for u in response.context["units"]] == [("东城区政府", 1)]
+    assert "西城区政府" not in response.content.decode()
+    client.force_login(users.dispatcher)
+    assert {u.name for u in client.get(reverse("home")).context["units"]} == {"东城区政府", "西城区政府"}
 
 
 def test_user_with_several_roles_can_switch_workbench(client, users):
