@@ -69,6 +69,9 @@ def case_action(request, pk, action):
     if action not in ACTIONS:
         raise Http404
     case = access_case(request.user, pk)
+    if case.state not in TRANSITIONS[action].sources:
+        messages.error(request, IllegalTransition(action, case.state).message)
+        return redirect("case-detail", pk=pk)
     form = action_form(action, request.user, case, request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))

@@ -214,3 +214,19 @@ def test_openapi_schema_has_one_endpoint_per_action(admin_client):
     schema = admin_client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
     for action in LEGAL:
         assert f"/api/cases/{{id}}/{action}/" in schema["paths"], action
+
+
+@pytest.mark.parametrize("state", [S.REPORTED, S.REGISTERED, S.DISPATCHED, S.HANDLED, S.CLOSED, S.PARKED])
+def test_every_illegal_action_over_http_is_409_and_changes_nothing(users, city, state):
+    from cases.workflow import TRANSITIONS
+
+    case = bring(users, city, state)
+    snapshot = Case.objects.filter(pk=case.pk).values().get()
+    client = api(users.administrator)
+    for action, transition in TRANSITIONS.items():
+        if action == "report" or state in transition.sources:
+            continue
+        response = client.post(action_url(case, action), {"note": "x"}, format="json")
+        assert response.status_code == 409, (action, response.content)
+        assert response.json()["state"] == state
+    assert Case.objects.filter(pk=case.pk).values().get() == snapshot

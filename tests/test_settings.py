@@ -72,3 +72,12 @@ def test_no_model_change_lacks_a_migration():
         k: os.environ[k] for k in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY") if k in os.environ
     })
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_s3_compatible_photo_storage_by_configuration(tmp_path):
+    probe = ("import django; django.setup(); from django.core.files.storage import storages; d = storages['default']; "
+             "print(type(d).__name__, d.bucket_name, d.endpoint_url)")
+    result = run(["-c", probe], CITYMGMT_VAR_DIR=str(tmp_path), S3_BUCKET="city-photos",
+                 S3_ENDPOINT_URL="http://127.0.0.1:9000", S3_ACCESS_KEY="k", S3_SECRET_KEY="s")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["S3Storage", "city-photos", "http://127.0.0.1:9000"]

@@ -10,8 +10,8 @@ from ..attachments import check_photo
 from ..choices import AttachmentKind
 from ..forms import PHOTO_KIND
 from ..selectors import CaseFilter, visible_cases
-from ..services import perform, report_case
-from ..workflow import ACTIONS, TRANSITIONS
+from ..services import access_case, perform, report_case
+from ..workflow import ACTIONS, TRANSITIONS, IllegalTransition
 from .serializers import ACTION_SERIALIZERS, CaseCreateSerializer, CaseDetailSerializer, CaseListSerializer
 
 
@@ -66,6 +66,9 @@ def _make_action(name):
                    description=f"Allowed in states: {', '.join(TRANSITIONS[name].sources)}; "
                                f"roles: {', '.join(TRANSITIONS[name].roles)}. 409 in any other state.")
     def handler(self, request, pk=None):
+        case = access_case(request.user, pk)
+        if case.state not in TRANSITIONS[name].sources:  # say 409 before judging the input
+            raise IllegalTransition(name, case.state)
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         params = dict(serializer.validated_data)
