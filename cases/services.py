@@ -88,6 +88,11 @@ class Move:
         self.case.stage_deadline = deadline
         self.case.is_overdue = deadline is not None and deadline <= self.now
 
+    def finish(self, outcome: str):
+        """The case leaves the path (closed or voided): no step is open, no deadline runs."""
+        self.complete_steps(outcome)
+        self.case.stage_deadline, self.case.is_overdue = None, False
+
     def complete_steps(self, outcome: str):
         for step in CaseStep.objects.filter(case=self.case, completed_at__isnull=True):
             step.completed_at, step.person, step.outcome = self.now, self.actor, outcome
@@ -283,8 +288,7 @@ def _supervisor(value, case: Case) -> User | None:
 
 def not_accept(m: Move) -> str:
     _required(m.note)
-    m.complete_steps("not_accepted")
-    m.case.stage_deadline, m.case.is_overdue = None, False
+    m.finish("not_accepted")
     return S.NOT_ACCEPTED
 
 
@@ -292,8 +296,7 @@ def verify(m: Move, found=None) -> str:
     if found is None:
         raise ValidationError({"found": _("Say whether the problem was found on site.")})
     if not found:
-        m.complete_steps("not_found")
-        m.case.stage_deadline, m.case.is_overdue = None, False
+        m.finish("not_found")
         return S.NOT_REGISTERED
     m.enter(Stage.REGISTER, _center(), stage_deadline(Stage.REGISTER, m.now), outcome="found")
     return S.PENDING_REGISTRATION
@@ -317,8 +320,7 @@ def register(m: Move, category=None, urgency=None) -> str:
 
 def not_register(m: Move) -> str:
     _required(m.note)
-    m.complete_steps("not_registered")
-    m.case.stage_deadline, m.case.is_overdue = None, False
+    m.finish("not_registered")
     return S.NOT_REGISTERED
 
 
@@ -426,15 +428,14 @@ def close(m: Move, closure_type=None) -> str:
         raise ValidationError({"closure_type": _("Unknown closure type.")})
     m.case.closure_type, m.case.closed_at = closure_type, m.now
     m.data["closure_type"] = closure_type
-    m.complete_steps("closed")
-    m.case.stage_deadline, m.case.is_overdue = None, False
+    m.finish("closed")
     return S.CLOSED
 
 
 def cancel(m: Move) -> str:
     _required(m.note)
-    m.complete_steps("cancelled")
-    m.case.stage_deadline, m.case.is_overdue, m.case.pending_request = None, False, PendingRequest.NONE
+    m.finish("cancelled")
+    m.case.pending_request = PendingRequest.NONE
     return S.CANCELLED
 
 
