@@ -70,3 +70,19 @@ def test_beat_task_flags_an_overdue_case_through_the_worker(city, users, setting
         assert flag_overdue.delay().get(timeout=20) >= 1
     assert Case.objects.get(pk=case.pk).is_overdue
     assert Notification.objects.filter(case=case, kind="overdue", organization=city.gov1).exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+async def test_dispatch_pushes_to_the_units_open_workbench_after_commit(city, users):
+    from cases.services import perform
+    from tests.lifecycle import S, advance, new_case
+
+    case = await sync_to_async(lambda: advance(new_case(users, city), users, city, S.REGISTERED))()
+    communicator = WebsocketCommunicator(UserEventsConsumer.as_asgi(), "/ws/events/")
+    communicator.scope["user"] = users.unit_operator_d1
+    assert (await communicator.connect())[0]
+    await sync_to_async(perform)(case_id=case.pk, action="dispatch", actor=users.dispatcher, unit=city.gov1)
+    notice = await communicator.receive_json_from(timeout=5)
+    assert (notice["kind"], notice["number"]) == ("task", case.number)
+    assert case.number in notice["message"]
+    await communicator.disconnect()

@@ -91,3 +91,36 @@ def test_api_docs_are_served_without_a_cdn(admin_client):
     assert "swagger-ui" in html
     assert "cdn.jsdelivr" not in html and "unpkg" not in html
     assert admin_client.get(reverse("api-schema")).status_code == 200
+
+
+def test_filtered_list_exports_to_excel_with_step_times(client, users, city):
+    import io
+
+    import pandas as pd
+
+    from tests.lifecycle import S, advance, new_case
+
+    done = advance(new_case(users, city), users, city, S.CLOSED)
+    new_case(users, city, area=city.s21)
+    client.force_login(users.dispatcher)
+    response = client.get(reverse("case-list"), {"state": "closed", "export": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheets = pd.read_excel(io.BytesIO(response.content), sheet_name=None)
+    cases, events = sheets["案卷"], sheets["流转记录"]
+    assert list(cases["案卷编号"].astype(str)) == [done.number]
+    assert cases.loc[0, "已结案"] is not None and not pd.isna(cases.loc[0, "已派遣"])
+    assert len(events) == done.events.count()
+
+
+def test_case_list_filters_and_queue(client, users, city):
+    from tests.lifecycle import new_case
+
+    east = new_case(users, city)
+    west = new_case(users, city, area=city.s21)
+    client.force_login(users.dispatcher)
+    numbers = lambda **q: [c.number for c in client.get(reverse("case-list"), q).context["page"]]  # noqa: E731
+    assert set(numbers()) == {east.number, west.number}
+    assert numbers(area=city.d2.pk) == [west.number]
+    assert numbers(number=east.number) == [east.number]
+    assert set(numbers(queue="open")) == {east.number, west.number}
+    assert numbers(queue="dispatch") == []
