@@ -10,7 +10,7 @@ def navigation(request):
     from dispatch.models import Notification
 
     items = [(_("Workbench"), reverse("home")), (_("Cases"), reverse("case-list")),
-             (_("Report"), reverse("case-report"))]
+             (_("Map"), reverse("city-map")), (_("Report"), reverse("case-report"))]
     if user.is_staff:
         items += [(_("Administration"), reverse("admin:index")), (_("API"), reverse("api-docs"))]
     return {"nav_items": items, "unread_notices": Notification.objects.for_user(user).unread().count()}

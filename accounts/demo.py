@@ -94,3 +94,53 @@ def create_demo_accounts(city: Organization, password: str = DEMO_PASSWORD) -> l
                     full_name=full_name, is_superuser=role == Role.ADMINISTRATOR)
         for username, full_name, role, where in DEMO_ACCOUNTS
     ]
+
+
+SUPERVISORS = 110  # [seed]
+CENTER_STAFF = {Role.INTAKE_OPERATOR: 4, Role.SHIFT_LEADER: 2, Role.DISPATCHER: 3}
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国文辉鹏宇浩然佳琪晨阳欣怡子轩梓涵"
+
+
+@transaction.atomic
+def create_demo_staff(city: Organization, password: str = DEMO_PASSWORD, seed: int = 2026) -> dict[str, list[User]]:
+    """The rest of the demo city's people, beside the one-per-role accounts: 110 supervisors in all, the
+    center's shifts, and an operator for every handling unit and district platform that has none.
+    Created in bulk with one password hash (hashing hundreds of passwords one by one takes a minute)."""
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import Group
+
+    rng = random.Random(seed)
+    hashed = make_password(password)
+    center = city.children.get(kind=OrgKind.COMMAND_CENTER)
+    team = city.children.get(kind=OrgKind.SUPERVISOR_TEAM)
+    planned: list[tuple[User, str]] = []
+
+    def person(username, org, role):
+        name = rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, rng.randint(1, 2)))
+        planned.append((User(username=username, password=hashed, organization=org, full_name=name), role))
+
+    existing = set(User.objects.values_list("username", flat=True))
+    have_supervisors = User.objects.filter(groups__name=Role.SUPERVISOR, organization=team).count()
+    for i in range(1, SUPERVISORS - have_supervisors + 1):
+        person(f"sv{i:03}", team, Role.SUPERVISOR)
+    for role, count in CENTER_STAFF.items():
+        for i in range(2, count + 1):
+            person(f"{role.split('_')[0]}{i}", center, role)
+    staffed = set(User.objects.exclude(organization=None).values_list("organization_id", flat=True))
+    for org in city.subtree().filter(kind__in=(OrgKind.HANDLING_UNIT, OrgKind.DISTRICT_PLATFORM)).order_by("code"):
+        if org.pk not in staffed:
+            role = Role.DISTRICT_OPERATOR if org.kind == OrgKind.DISTRICT_PLATFORM else Role.UNIT_OPERATOR
+            person(f"op{org.code.replace('-', '').lower()}", org, role)
+    planned = [(user, role) for user, role in planned if user.username not in existing]
+    User.objects.bulk_create([user for user, _role in planned])
+    users = {u.username: u for u in User.objects.filter(username__in=[u.username for u, _r in planned])}
+    groups = {g.name: g for g in Group.objects.all()}
+    User.groups.through.objects.bulk_create([
+        User.groups.through(user_id=users[u.username].pk, group_id=groups[role].pk) for u, role in planned
+    ])
+    by_role: dict[str, list[User]] = {}
+    for user in User.objects.filter(organization__path__startswith=city.path).prefetch_related("groups"):
+        for role in user.roles:
+            by_role.setdefault(role, []).append(user)
+    return by_role

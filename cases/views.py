@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dispatch.services import suggest_unit
+from gis.selectors import nearby_components
+from gis.views import map_settings
 
 from .exports import cases_workbook
 from .forms import ReportForm, action_form
@@ -60,6 +62,7 @@ def case_detail(request, pk):
         "events": case.events.select_related("actor", "actor_organization").prefetch_related("attachments"),
         "steps": case.steps.select_related("organization", "person"),
         "suggestion": suggest_unit(case) if "dispatch" in forms else None,
+        "components": nearby_components(case.location), "map": map_settings(),
     })
 
 
@@ -113,4 +116,5 @@ def case_report(request):
             messages.success(request, _("Case %(number)s reported.") % {"number": case.number} if created
                              else _("Case %(number)s was already reported.") % {"number": case.number})
             return redirect("case-detail", pk=case.pk)
-    return render(request, "cases/report.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "cases/report.html", {"form": form, "map": map_settings()},
+                  status=400 if form.errors else 200)

@@ -3,11 +3,17 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from cases.api.views import CaseViewSet
+from gis.api.views import BoundaryViewSet, CameraViewSet, CaseLayerView, ComponentViewSet, GridViewSet
 
 router = DefaultRouter()
 router.register("cases", CaseViewSet, basename="api-case")
+router.register("gis/areas", BoundaryViewSet, basename="api-area")
+router.register("gis/grids", GridViewSet, basename="api-grid")
+router.register("gis/components", ComponentViewSet, basename="api-component")
+router.register("gis/cameras", CameraViewSet, basename="api-camera")
 
 urlpatterns = [
     path("token/", obtain_auth_token, name="api-token"),
+    path("gis/cases/", CaseLayerView.as_view(), name="api-case-layer"),
     path("", include(router.urls)),
 ]

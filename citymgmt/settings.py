@@ -144,7 +144,13 @@ USE_TZ = True
 # --- Static and media --------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Front-end libraries installed from npm at set-up (./dev), served as our own static files.
+NODE_MODULES = BASE_DIR / "node_modules"
+STATICFILES_DIRS = [BASE_DIR / "static"] + [
+    (prefix, NODE_MODULES / path)
+    for prefix, path in (("vendor/markercluster", "leaflet.markercluster/dist"), ("vendor/chartjs", "chart.js/dist"))
+    if (NODE_MODULES / path).is_dir()
+]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Photos go to local files by default, or to any S3-compatible object store (MinIO, OSS, COS, …) when a
@@ -206,10 +212,13 @@ SPECTACULAR_SETTINGS = {
 # No tile service by default: command centers often run on closed networks, and the maps still work
 # on the project's own vector layers.
 MAP_TILES_URL = env.str("MAP_TILES_URL", default="")
+MAP_ATTRIBUTION = env.str("MAP_ATTRIBUTION", default="")
+# "gcj02" for base maps drawn in the offset system of most Chinese tile services; "" for WGS 84 ones.
+MAP_TILES_OFFSET = env.str("MAP_TILES_OFFSET", default="")
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (31.57, 120.30),
     "DEFAULT_ZOOM": 11,
-    "TILES": [("base", MAP_TILES_URL, {"attribution": env.str("MAP_ATTRIBUTION", default="")})]
+    "TILES": [("base", MAP_TILES_URL, {"attribution": MAP_ATTRIBUTION})]
     if MAP_TILES_URL
     else [],
 }

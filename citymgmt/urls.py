@@ -8,7 +8,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("cases/", include("cases.urls")),
     path("notifications/", include("dispatch.urls")),
-    path("gis/", include("gis.urls")),
+    path("map/", include("gis.urls")),
     path("api/", include("citymgmt.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -3,16 +3,19 @@
 communities (strips across each street). Synthetic, deterministic, and every grid lies in exactly one
 community."""
 
+import datetime as dt
 import math
+import random
 from dataclasses import dataclass
 
-from django.contrib.gis.geos import MultiPolygon, Polygon
+from django.contrib.gis.geos import LineString, MultiPolygon, Point, Polygon
 from django.db import transaction
 
 from accounts.choices import OrgKind
 from accounts.models import Organization
 
-from .models import Boundary, Grid
+from .choices import ComponentStatus, PlaceKind, RoadLevel
+from .models import Boundary, Camera, Component, Grid, Place, Road
 
 ORIGIN = (120.205, 31.655)  # north-west corner (lon, lat)
 CELL_M = 100
@@ -55,10 +58,11 @@ def children(org: Organization, kind: OrgKind) -> list[Organization]:
 
 
 @transaction.atomic
-def build_demo_geometry(city: Organization) -> int:
-    """Boundaries for every area and the unit grids of every community; returns the number of grids."""
+def build_demo_geometry(city: Organization, cells: int = CELLS) -> int:
+    """Boundaries for every area and the unit grids of every community; returns the number of grids.
+    ``cells`` × ``cells`` grids of 100 m (186 for the reference city's 345 km²; fewer for quick tests)."""
     boundaries, grids = [], []
-    city_rect = Rect(0, 0, CELLS, CELLS)
+    city_rect = Rect(0, 0, cells, cells)
     boundaries.append(Boundary(organization=city, geometry=MultiPolygon(city_rect.polygon())))
     districts = children(city, OrgKind.DISTRICT)
     district_streets = [children(d, OrgKind.STREET) for d in districts]
@@ -83,3 +87,165 @@ def build_demo_geometry(city: Organization) -> int:
     Boundary.objects.bulk_create(boundaries, batch_size=500)
     Grid.objects.bulk_create(grids, batch_size=2000)
     return len(grids)
+
+
+# --- roads, places, cameras, components ------------------------------------------------------------------
+
+ROAD_COUNTS = {RoadLevel.MAIN: 96, RoadLevel.SECONDARY: 301, RoadLevel.BACK_LANE: 710}  # 1,107 [seed]
+ROAD_LENGTH_CELLS = {RoadLevel.MAIN: (30, 90), RoadLevel.SECONDARY: (10, 30), RoadLevel.BACK_LANE: (2, 8)}
+ROAD_SUFFIX = {RoadLevel.MAIN: ["大道", "路", "路"], RoadLevel.SECONDARY: ["路", "街", "街"],
+               RoadLevel.BACK_LANE: ["巷", "弄", "里"]}
+ROAD_WORDS = [
+    "人民", "解放", "中山", "建设", "和平", "胜利", "新华", "学前", "县前", "健康", "梁溪", "五爱", "通扬", "锡沪",
+    "凤翔", "青祁", "盛岸", "金城", "清扬", "兴源", "永乐", "广石", "钱皋", "梁清", "蠡湖", "震泽", "湖滨", "太湖",
+    "隐秀", "蓉湖", "运河", "古运", "槐古", "沁园", "丽新", "锡山", "惠河", "吴桥", "江海", "芦庄", "扬名", "南湖",
+    "塘南", "红星", "民丰", "桃园", "柏庄", "前进",
+]
+MARKETS, COMPOUNDS, CAMERAS = 123, 294, 100  # [seed]
+COMPONENTS_PER_GRID = 2.2
+
+
+@dataclass(frozen=True)
+class DemoRoad:
+    name: str
+    level: str
+    horizontal: bool
+    fixed: int  # the row (horizontal) or column (vertical) of grid lines it runs along
+    start: int
+    end: int
+
+
+def plan_roads(rng) -> list[DemoRoad]:
+    roads, names = [], set()
+    for level, count in ROAD_COUNTS.items():
+        low, high = ROAD_LENGTH_CELLS[level]
+        while sum(1 for r in roads if r.level == level) < count:
+            direction = rng.choice(["", "东", "西", "南", "北", "中"])
+            name = f"{rng.choice(ROAD_WORDS)}{direction}{rng.choice(ROAD_SUFFIX[level])}"
+            if name in names:
+                name = f"{name[:-1]}{len(names) % 9 + 1}{name[-1]}"
+                if name in names:
+                    continue
+            names.add(name)
+            length = rng.randint(low, high)
+            start = rng.randint(0, CELLS - length)
+            roads.append(DemoRoad(name, level, rng.random() < 0.5, rng.randint(1, CELLS - 1), start, start + length))
+    return roads
+
+
+def road_line(road: DemoRoad) -> LineString:
+    points = [(road.start, road.fixed), (road.end, road.fixed)] if road.horizontal else [
+        (road.fixed, road.start), (road.fixed, road.end)]
+    return LineString([lonlat(c, r) for c, r in points], srid=4326)
+
+
+class RoadIndex:
+    """Nearest road to a grid cell, by a bucket index in cell coordinates (no database round trips)."""
+
+    BUCKET = 8
+
+    def __init__(self, roads: list[DemoRoad]):
+        self.roads = roads
+        self.buckets: dict[tuple[int, int], list[int]] = {}
+        for i, road in enumerate(roads):
+            for t in range(road.start, road.end + 1, self.BUCKET // 2):
+                c, r = (t, road.fixed) if road.horizontal else (road.fixed, t)
+                self.buckets.setdefault((c // self.BUCKET, r // self.BUCKET), []).append(i)
+
+    def nearest(self, col: float, row: float) -> DemoRoad | None:
+        bc, br = int(col) // self.BUCKET, int(row) // self.BUCKET
+        for radius in range(0, CELLS // self.BUCKET + 1):
+            found = {i for dc in range(-radius, radius + 1) for dr in range(-radius, radius + 1)
+                     for i in self.buckets.get((bc + dc, br + dr), ())}
+            if found:
+                return min((self.roads[i] for i in found), key=lambda road: self._distance(road, col, row))
+        return None
+
+    @staticmethod
+    def _distance(road: DemoRoad, col: float, row: float) -> float:
+        along, across = (col, row) if road.horizontal else (row, col)
+        clamped = min(max(along, road.start), road.end)
+        return math.hypot(along - clamped, across - road.fixed)
+
+
+@transaction.atomic
+def build_demo_surroundings(city: Organization, seed: int = 2026, supervisors=()) -> dict[str, int]:
+    """Roads, markets, compounds, cameras and the component census of the demo city; every grid gets
+    a responsible supervisor (responsibility grids split by district). Returns counts."""
+    from cases.choices import CategoryKind
+    from cases.models import Category
+
+    rng = random.Random(seed)
+    roads = plan_roads(rng)
+    districts = {d.code: d for d in city.subtree().filter(kind=OrgKind.DISTRICT)}
+    Road.objects.bulk_create([
+        Road(name=r.name, level=r.level, geometry=road_line(r), length_m=(r.end - r.start) * CELL_M)
+        for r in roads
+    ])
+    grids = list(Grid.objects.filter(district__in=districts.values()).select_related("community", "street")
+                 .order_by("code"))
+    cells = {g.pk: cell_of(g.geometry) for g in grids}
+
+    def point_in(grid):
+        col, row = cells[grid.pk]
+        return Point(*lonlat(col + rng.uniform(0.1, 0.9), row + rng.uniform(0.1, 0.9)), srid=4326)
+
+    places = []
+    for kind, count, words in ((PlaceKind.MARKET, MARKETS, "农贸市场"), (PlaceKind.COMPOUND, COMPOUNDS, "小区")):
+        for grid in rng.sample(grids, count):
+            name = f"{grid.community.name.removesuffix('社区')}{words}"
+            places.append(Place(name=name, kind=kind, location=point_in(grid), community=grid.community,
+                                address=f"{grid.street.name}{grid.community.name}"))
+    Place.objects.bulk_create(places)
+
+    platforms = list(Organization.objects.filter(kind=OrgKind.DISTRICT_PLATFORM, parent__in=districts.values()))
+    main_roads = [r for r in roads if r.level == RoadLevel.MAIN]
+    cameras = []
+    for i in range(CAMERAS):
+        road = main_roads[i % len(main_roads)]
+        t = rng.uniform(road.start, road.end)
+        col, row = (t, road.fixed) if road.horizontal else (road.fixed, t)
+        cameras.append(Camera(name=f"{road.name}{i + 1}号探头", code=f"CAM{i + 1:04}",
+                              location=Point(*lonlat(col, row), srid=4326), owner=city,
+                              stream_url=f"rtsp://video.example.invalid/cam{i + 1:04}"))
+    Camera.objects.bulk_create(cameras)
+    for camera in Camera.objects.filter(owner=city):
+        camera.shared_with.set(platforms)
+
+    component_categories = list(Category.objects.filter(major__kind=CategoryKind.COMPONENT,
+                                                        major__scheme="gbt47678.5-2026").select_related("major"))
+    weights = [COMPONENT_WEIGHTS.get(c.major.code, 1) for c in component_categories]
+    serial: dict[str, int] = {}
+    components = []
+    for grid in grids:
+        for _ in range(int(COMPONENTS_PER_GRID) + (rng.random() < COMPONENTS_PER_GRID % 1)):
+            category = rng.choices(component_categories, weights)[0]
+            prefix = f"{grid.district.code}{category.full_code}"
+            serial[prefix] = serial.get(prefix, 0) + 1
+            components.append(Component(
+                code=f"{prefix}{serial[prefix]:06}", category=category, name=category.name,
+                location=point_in(grid), grid=grid, owner=COMPONENT_OWNER_NAMES.get(category.major.code, ""),
+                status=rng.choices(list(ComponentStatus), [96, 2, 1, 0.5, 0.5])[0],
+                since=dt.date(2015, 1, 1) + dt.timedelta(days=rng.randint(0, 3650)),
+            ))
+    Component.objects.bulk_create(components, batch_size=5000)
+
+    supervisors = list(supervisors)
+    if supervisors:
+        for i, grid in enumerate(grids):  # contiguous runs of grids (codes are ordered by community)
+            grid.supervisor = supervisors[i * len(supervisors) // len(grids)]
+        Grid.objects.bulk_update(grids, ["supervisor"], batch_size=5000)
+    return {"roads": len(roads), "places": len(places), "cameras": len(cameras), "components": len(components)}
+
+
+COMPONENT_WEIGHTS = {"01": 6, "02": 3, "03": 3, "04": 2, "05": 1}
+COMPONENT_OWNER_NAMES = {"01": "市市政设施管理处", "02": "市交通运输局", "03": "市环境卫生管理处",
+                         "04": "市园林绿化管理局", "05": "市城市管理行政执法支队"}
+
+
+def cell_of(geometry) -> tuple[int, int]:
+    """The demo grid's (col, row) cell, from its north-west corner."""
+    lon, lat = min(geometry.coords[0], key=lambda p: (p[0], -p[1]))
+    col = round((lon - ORIGIN[0]) * M_PER_DEG_LON / CELL_M)
+    row = round((ORIGIN[1] - lat) * M_PER_DEG_LAT / CELL_M)
+    return col, row

@@ -2,4 +2,7 @@ from django.urls import path
 
 from . import views
 
-urlpatterns = [path("boundaries.geojson", views.boundaries, name="gis-boundaries")]
+urlpatterns = [
+    path("", views.city_map, name="city-map"),
+    path("boundaries.geojson", views.boundaries, name="gis-boundaries"),
+]

@@ -9,7 +9,7 @@ from accounts.choices import OrgKind, Role, UnitType
 from accounts.demo import DEMO_ACCOUNTS, build_demo_organizations, create_demo_accounts
 from accounts.models import Organization, User
 from cases.choices import CategoryKind, CategoryScheme, LimitUnit, Urgency
-from cases.models import Category
+from cases.models import Case, Category
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,10 +66,12 @@ def test_demo_city_has_the_reference_shape(db):
 
 def test_load_demo_command_is_idempotent_and_prints_the_logins(db):
     out = StringIO()
-    call_command("load_demo", stdout=out)
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", stdout=out, cells=20, months=1, scale=0.01)
+    cases = Case.objects.count()
+    call_command("load_demo", stdout=out, cells=20, months=1, scale=0.01)
     assert Organization.objects.filter(kind=OrgKind.CITY).count() == 1
-    assert User.objects.count() == len(DEMO_ACCOUNTS)
+    assert Case.objects.count() == cases > 0
+    assert User.objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS]).count() == len(DEMO_ACCOUNTS)
     text = out.getvalue()
     assert text.count("dispatcher") == 2 and "demo1234" in text
 

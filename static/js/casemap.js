@@ -1,11 +1,15 @@
-// The case page's map: the case's point and its unit grid, on the project's own layers (no tiles needed).
+// The case page's map: the case's point, its unit grid and the components nearby.
 (function () {
   const el = document.getElementById("case-map");
   if (!el || !window.L) return;
-  const point = [parseFloat(el.dataset.lat), parseFloat(el.dataset.lng)];
-  const map = L.map(el, { attributionControl: false }).setView(point, 17);
-  if (el.dataset.grid) {
-    L.geoJSON(JSON.parse(el.dataset.grid), { style: { color: "#0b5394", weight: 2, fillOpacity: 0.08 } }).addTo(map);
-  }
+  const geo = CityGeo.forMap(el);
+  const point = geo.show(parseFloat(el.dataset.lng), parseFloat(el.dataset.lat));
+  const map = L.map(el, { attributionControl: !!el.dataset.tiles }).setView(point, 17);
+  geo.baseLayer(map);
+  if (el.dataset.grid) geo.geojson(JSON.parse(el.dataset.grid), { style: { color: "#0b5394", weight: 2, fillOpacity: 0.08 } }).addTo(map);
+  document.querySelectorAll("[data-component]").forEach((row) => {
+    const [x, y] = row.dataset.component.split(",").map(parseFloat);
+    L.circleMarker(geo.show(x, y), { radius: 4, color: "#5f3dc4", fillOpacity: 0.7 }).bindTooltip(row.dataset.label).addTo(map);
+  });
   L.circleMarker(point, { radius: 8, color: "#c92a2a", fillOpacity: 0.8 }).addTo(map);
 })();

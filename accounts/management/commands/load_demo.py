@@ -1,35 +1,62 @@
+import time
+
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
-from accounts.demo import CITY_CODE, DEMO_PASSWORD, build_demo_organizations, create_demo_accounts
+from accounts.demo import (
+    CITY_CODE,
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORD,
+    build_demo_organizations,
+    create_demo_accounts,
+    create_demo_staff,
+)
 from accounts.models import Organization, User
+from cases.demo import generate_history
+from cases.models import Case
 from dispatch.demo import build_demo_rules
-from gis.demo import build_demo_geometry
+from gis.demo import CELLS, build_demo_geometry, build_demo_surroundings
 
 
 class Command(BaseCommand):
-    help = _("Load the demo city: organization tree and one account per role. Does nothing if it is loaded.")
+    help = _("Load the demo city: organizations, grids, census, rules, people and months of case history. "
+             "Parts already loaded are kept.")
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--password", default=DEMO_PASSWORD)
+        parser.add_argument("--months", type=int, default=12, help=_("Months of case history (0 for none)."))
+        parser.add_argument("--cells", type=int, default=CELLS,
+                            help=_("The city is cells × cells unit grids of 100 m (186: the reference 345 km²)."))
+        parser.add_argument("--scale", type=float, default=1.0,
+                            help=_("Share of the reference city's monthly volume (1.0 = 16,400 reports)."))
 
-    def handle(self, *args, seed, password, **options):
+    def step(self, message, started):
+        self.stdout.write(f"  {message} ({time.perf_counter() - started:.1f} s)")
+
+    def handle(self, *args, seed, password, months, scale, cells, **options):
+        started = time.perf_counter()
         city = Organization.objects.filter(code=CITY_CODE).first()
         if city is None:
             city = build_demo_organizations(seed)
-            grids = build_demo_geometry(city)
+            grids = build_demo_geometry(city, cells)
             build_demo_rules(city)
-            users = create_demo_accounts(city, password)
-            self.stdout.write(self.style.SUCCESS(
-                _("Demo city loaded: %(orgs)d organizations, %(grids)d unit grids.")
-                % {"orgs": city.subtree().count(), "grids": grids}
-            ))
-        else:
-            users = list(User.objects.filter(organization__path__startswith=city.path).order_by("pk"))
-            self.stdout.write(_("Demo city already loaded."))
+            create_demo_accounts(city, password)
+            staff = create_demo_staff(city, password, seed)
+            counts = build_demo_surroundings(city, seed, staff.get(Role.SUPERVISOR, []))
+            self.step(_("%(orgs)d organizations, %(grids)d unit grids, %(roads)d roads, %(places)d markets and "
+                        "compounds, %(cameras)d cameras, %(components)d components")
+                      % {"orgs": city.subtree().count(), "grids": grids, **counts}, started)
+        if months and not Case.objects.exists():
+            def progress(month, cases, dispatches):
+                self.step(_("%(month)s: %(cases)d reports, %(dispatches)d dispatched")
+                          % {"month": month.strftime("%Y-%m"), "cases": cases, "dispatches": dispatches}, started)
+
+            totals = generate_history(months=months, seed=seed, scale=scale, progress=progress)
+            self.step(_("case history: %(cases)d reports, %(dispatches)d dispatched") % totals, started)
+        self.stdout.write(self.style.SUCCESS(_("Demo city ready.")))
         self.stdout.write(_("Log-ins (password: %(password)s):") % {"password": password})
-        for user in users:
+        for user in User.objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS]).order_by("pk"):
             roles = ", ".join(str(Role(name).label) for name in user.roles)
             self.stdout.write(f"  {user.username:<12} {user.organization}  ({roles})")

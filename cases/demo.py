@@ -1,0 +1,449 @@
+"""A synthetic case history for the demo city, shaped like the reference city [seed]: about 16,400 reports
+and 7,000 dispatches a month; handling, check and closure rates near the published ones; hot spots,
+weekly and daily rhythms. Deterministic for a seed, parameterised by scale, written with bulk inserts.
+
+Each case is simulated as the state machine would run it — the same actions, events, steps and
+deadlines (working calendar, stage and category limits) that ``cases.services`` writes — so that every
+history replays to its case's state and every indicator is computed from the same facts as live data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+from collections import defaultdict
+from contextlib import suppress
+from dataclasses import dataclass, field
+from itertools import accumulate
+
+from django.contrib.gis.geos import Point
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.choices import OrgKind, Role
+from accounts.models import Organization, User
+from dispatch.selectors import best_rules
+from gis.demo import RoadIndex, cell_of, lonlat, plan_roads
+from gis.models import Grid, Place
+
+from .choices import CaseSource, CaseState, CategoryKind, ClosureType, Stage
+from .models import Case, CaseEvent, CaseSequence, CaseStep, Category
+from .reference import DEFAULT_STAGE_LIMITS
+from .worktime import WorkCalendar, load_calendar
+
+S = CaseState
+
+PROFILE = {  # shares, per case that reaches the point in question
+    "reports_per_month": 16_400,
+    "sources": {CaseSource.SUPERVISOR: 85.0, CaseSource.SPECIAL: 3.0, CaseSource.PUBLIC: 4.0,
+                CaseSource.HOTLINE: 6.0, CaseSource.VIDEO: 1.0, CaseSource.LEADER: 0.5, CaseSource.MEDIA: 0.5},
+    "self_handled": 0.25,  # a supervisor fixes it on the spot
+    "not_accepted": 0.31,  # duplicates and invalid reports
+    "found": 0.85,  # a verified public report is found on site
+    "not_registered": 0.19,
+    "wrong_dispatch": 0.02,  # returned by the unit and dispatched elsewhere
+    "cancelled": 0.002,
+    "park": 0.0029,
+    "extension": 0.0014,
+    "handled_on_time": 0.9505,  # → on-time handling ≈ 94.8 % of due
+    "check_on_time": 0.9432,  # → on-time check ≈ 93.7 % of checks due
+    "not_fixed": 0.0072,  # → rework ≈ 0.72 %
+    "center_on_time": 0.97,  # intake, registration, dispatch, closure review within 15 working minutes
+    "never_handled": 0.0028,  # → handling ≈ 99.72 %
+    "never_closed": 0.0104,  # handled and checked but still waiting for closure: closure ≈ 98.7 %
+}
+WEEKDAY_WEIGHT = [1.0, 1.0, 0.98, 0.97, 0.95, 0.45, 0.35]
+HOUR_WEIGHT = {7: 0.3, 8: 0.9, 9: 1.4, 10: 1.5, 11: 1.1, 12: 0.3, 13: 0.4, 14: 1.2, 15: 1.4, 16: 1.3, 17: 0.9,
+               18: 0.3, 19: 0.2, 20: 0.15}
+HOT_EVENTS = {  # the problems that dominate a Chinese city's monthly reports, with relative weights
+    "暴露垃圾": 16, "乱堆杂物": 10, "占道经营": 9, "非法小广告": 9, "机动车乱停放": 7, "道路不洁": 6,
+    "积存垃圾渣土": 5, "店外经营": 5, "无照经营游商": 4, "非机动车乱停放": 4, "违规户外广告": 3,
+    "垃圾站(箱)满溢": 3, "沿街晾挂": 2, "共享单车乱象": 2, "施工占道": 1.5, "绿地脏乱": 1.5, "道路破损": 1.5,
+}
+MARKET_EVENTS = {"占道经营", "店外经营", "无照经营游商", "农贸市场秩序问题", "乱堆杂物"}
+EVENT_SHARE = 0.78
+HOTSPOTS = 14
+
+
+class Stop(Exception):
+    """The simulated case has reached the end of the history (now): it stays where it is."""
+
+
+@dataclass
+class Story:
+    """One simulated case: its events and steps as the state machine would write them."""
+
+    case: Case
+    end: dt.datetime
+    state: str = ""
+    events: list = field(default_factory=list)
+    steps: list = field(default_factory=list)
+
+    def event(self, action, actor, role, at, to_state, data=None, note=""):
+        if at > self.end:
+            raise Stop
+        self.events.append(CaseEvent(case=self.case, action=action, actor=actor, actor_role=role,
+                                     actor_organization_id=actor.organization_id if actor else None, at=at,
+                                     from_state=self.state, to_state=to_state, note=note, data=data or {}))
+        self.state = to_state
+
+    def complete(self, at, person, outcome):
+        for step in self.steps:
+            if step.completed_at is None:
+                step.completed_at, step.person, step.outcome = at, person, outcome
+                step.on_time = None if step.deadline is None else at <= step.deadline
+
+    def enter(self, stage, org, at, deadline, person, outcome):
+        self.complete(at, person, outcome)
+        self.steps.append(CaseStep(case=self.case, stage=stage, organization=org, entered_at=at, deadline=deadline))
+
+    @property
+    def open_step(self):
+        return next((s for s in reversed(self.steps) if s.completed_at is None), None)
+
+
+class HistoryGenerator:
+    def __init__(self, *, seed: int, scale: float, end: dt.datetime):
+        self.rng = random.Random(seed)
+        self.scale, self.end = scale, end
+        self.cal: WorkCalendar = load_calendar()
+        self.tz = self.cal.tz
+        city = Organization.objects.get(parent__isnull=True, kind=OrgKind.CITY)
+        self.center = city.children.get(kind=OrgKind.COMMAND_CENTER)
+        self.people = self._people(city)
+        self.categories, self.category_weights = self._categories()
+        self.grids = list(Grid.objects.filter(district__path__startswith=city.path)
+                          .values("pk", "code", "community_id", "street_id", "district_id", "supervisor_id",
+                                  "geometry"))
+        self.cells = [cell_of(g["geometry"]) for g in self.grids]
+        general, market = self._grid_weights()
+        self.general_cum, self.market_cum = list(accumulate(general)), list(accumulate(market))
+        self.category_cum = list(accumulate(self.category_weights))
+        self.nearest_road: dict[int, str] = {}
+        self.road_index = RoadIndex(plan_roads(random.Random(seed)))
+        self.owner = self._owners(city)
+        self.street_office = {o.parent_id: o for o in Organization.objects.filter(unit_type="street")}
+        self.government = {o.parent_id: o for o in Organization.objects.filter(unit_type="government")}
+        self.units = list(Organization.objects.filter(kind=OrgKind.HANDLING_UNIT, path__startswith=city.path))
+        self.orgs = {o.pk: o for o in Organization.objects.filter(path__startswith=city.path)}
+
+    # --- reference data -------------------------------------------------------------------------------
+    def _people(self, city):
+        by_role, by_org = defaultdict(list), defaultdict(list)
+        for user in User.objects.filter(organization__path__startswith=city.path).prefetch_related("groups"):
+            for role in user.roles:
+                by_role[role].append(user)
+            by_org[user.organization_id].append(user)
+        self.by_org = by_org
+        self.by_id = {u.pk: u for users in by_org.values() for u in users}
+        return by_role
+
+    def _categories(self):
+        categories = list(Category.objects.filter(is_active=True, major__scheme="gbt47678.5-2026")
+                          .select_related("major"))
+        weights = []
+        components = sum(1 for c in categories if c.major.kind == CategoryKind.COMPONENT)
+        hot_total = sum(HOT_EVENTS.values())
+        for c in categories:
+            if c.major.kind == CategoryKind.COMPONENT:
+                weights.append((1 - EVENT_SHARE) / components)
+            else:
+                weights.append(EVENT_SHARE * (HOT_EVENTS.get(c.name, 0.08) / (hot_total + 0.08 * 80)))
+        return categories, weights
+
+    def _grid_weights(self):
+        rng = self.rng
+        centers = [(rng.uniform(10, 176), rng.uniform(10, 176), rng.uniform(4, 14), rng.uniform(2, 8))
+                   for _ in range(HOTSPOTS)]
+        general = [0.4 + sum(h * math.exp(-((c - x) ** 2 + (r - y) ** 2) / (2 * s * s)) for x, y, s, h in centers)
+                   for c, r in self.cells]
+        market_cells = []
+        for place in Place.objects.filter(kind="market"):
+            col = (place.location.x - lonlat(0, 0)[0]) / (lonlat(1, 0)[0] - lonlat(0, 0)[0])
+            row = (lonlat(0, 0)[1] - place.location.y) / (lonlat(0, 0)[1] - lonlat(0, 1)[1])
+            market_cells.append((col, row))
+        market = [w + sum(10 * math.exp(-((c - x) ** 2 + (r - y) ** 2) / 8) for x, y in market_cells)
+                  for w, (c, r) in zip(general, self.cells, strict=True)]
+        return general, market
+
+    def _owners(self, city):
+        """The responsible unit by the rules for every (category, district), computed once."""
+        districts = list(Organization.objects.filter(kind=OrgKind.DISTRICT, parent=city))
+        owner = {}
+        for category in self.categories:
+            for district in districts:
+                rules = best_rules(category, [district])
+                owner[(category.pk, district.pk)] = rules[0].unit if len(rules) == 1 else None
+        return owner
+
+    # --- time -----------------------------------------------------------------------------------------
+    def _report_times(self, month_start: dt.date, count: int) -> list[dt.datetime]:
+        days = [month_start + dt.timedelta(days=i) for i in range(31)
+                if (month_start + dt.timedelta(days=i)).month == month_start.month]
+        weights = [WEEKDAY_WEIGHT[d.weekday()] * (1.0 if self.cal.is_workday(d) or d.weekday() >= 5 else 0.4)
+                   for d in days]
+        hours, hour_weights = list(HOUR_WEIGHT), list(HOUR_WEIGHT.values())
+        times = []
+        for day in self.rng.choices(days, weights, k=count):
+            hour = self.rng.choices(hours, hour_weights)[0]
+            times.append(dt.datetime.combine(day, dt.time(hour, self.rng.randrange(60), self.rng.randrange(60)),
+                                             self.tz))
+        return sorted(times)
+
+    def _limit(self, stage):
+        amount, unit = DEFAULT_STAGE_LIMITS[stage]
+        return amount, unit
+
+    def _after(self, start, stage, on_time_share):
+        """When a center step is done, and its deadline."""
+        deadline = self.cal.deadline(start, *self._limit(stage))
+        return self._finish(start, deadline, self.rng.random() < on_time_share), deadline
+
+    def _finish(self, start, deadline, on_time):
+        rng = self.rng
+        span = self.cal.between(start, deadline)
+        if span <= dt.timedelta():
+            span = deadline - start
+            return start + span * (rng.uniform(0.1, 0.95) if on_time else rng.uniform(1.05, 2.5))
+        if on_time:
+            return self.cal.add(start, span * rng.uniform(0.1, 0.95))
+        return self.cal.add(deadline, span * rng.uniform(0.05, 1.5) + dt.timedelta(minutes=1))
+
+    def _who(self, role):
+        return self.rng.choice(self.people[role])
+
+    def _operator(self, org):
+        return self.rng.choice(self.by_org[org.pk]) if self.by_org.get(org.pk) else None
+
+    # --- one case ---------------------------------------------------------------------------------------
+    def simulate(self, case: Case) -> Story:
+        story = Story(case=case, end=self.end)
+        with suppress(Stop):
+            self._run(story)
+        return story
+
+    def _run(self, story: Story):  # noqa: C901 - one straight path through the state machine, as it reads
+        rng, case, p = self.rng, story.case, PROFILE
+        t = case.reported_at
+        reporter = case.reporter
+        if case.self_handled:
+            story.event("report", reporter, Role.SUPERVISOR, t, S.CLOSED, {"self_handled": True})
+            case.closure_type, case.closed_at = ClosureType.NORMAL, t
+            return
+        role = Role.SUPERVISOR if case.source in (CaseSource.SUPERVISOR, CaseSource.SPECIAL) else Role.INTAKE_OPERATOR
+        story.event("report", reporter, role, t, S.REPORTED)
+        story.enter(Stage.INTAKE, self.center, t, self.cal.deadline(t, *self._limit(Stage.INTAKE)), None, "")
+        intake = self._who(Role.INTAKE_OPERATOR)
+        t, _ = self._after(t, Stage.INTAKE, p["center_on_time"])
+        if rng.random() < p["not_accepted"]:
+            story.event("not_accept", intake, Role.INTAKE_OPERATOR, t, S.NOT_ACCEPTED, note="重复上报")
+            story.complete(t, intake, "not_accepted")
+            return
+        if case.source not in (CaseSource.SUPERVISOR, CaseSource.SPECIAL):
+            supervisor = self.by_id.get(case.grid_supervisor_id) or self._who(Role.SUPERVISOR)
+            story.event("send_verification", intake, Role.INTAKE_OPERATOR, t, S.VERIFYING)
+            story.enter(Stage.VERIFY, supervisor.organization, t,
+                        self.cal.deadline(t, *self._limit(Stage.VERIFY)), intake, "send_verification")
+            t, _ = self._after(t, Stage.VERIFY, p["check_on_time"])
+            if rng.random() > p["found"]:
+                story.event("verify", supervisor, Role.SUPERVISOR, t, S.NOT_REGISTERED, {"found": False},
+                            "现场未发现")
+                story.complete(t, supervisor, "not_found")
+                return
+            story.event("verify", supervisor, Role.SUPERVISOR, t, S.PENDING_REGISTRATION, {"found": True})
+            story.enter(Stage.REGISTER, self.center, t, self.cal.deadline(t, *self._limit(Stage.REGISTER)),
+                        supervisor, "found")
+        else:
+            story.event("accept", intake, Role.INTAKE_OPERATOR, t, S.PENDING_REGISTRATION)
+            story.enter(Stage.REGISTER, self.center, t, self.cal.deadline(t, *self._limit(Stage.REGISTER)),
+                        intake, "accept")
+        leader = self._who(Role.SHIFT_LEADER)
+        t, _ = self._after(t, Stage.REGISTER, p["center_on_time"])
+        if rng.random() < p["not_registered"]:
+            story.event("not_register", leader, Role.SHIFT_LEADER, t, S.NOT_REGISTERED, note="不符合立案标准")
+            story.complete(t, leader, "not_registered")
+            return
+        story.event("register", leader, Role.SHIFT_LEADER, t, S.REGISTERED)
+        story.enter(Stage.DISPATCH, self.center, t, self.cal.deadline(t, *self._limit(Stage.DISPATCH)), leader,
+                    "register")
+        dispatcher = self._who(Role.DISPATCHER)
+        owner = self.owner.get((case.category_id, case.district_id)) or self.government[case.district_id]
+        t, _ = self._after(t, Stage.DISPATCH, p["center_on_time"])
+        if rng.random() < p["wrong_dispatch"]:
+            wrong = rng.choice([u for u in self.units if u.pk != getattr(owner, "pk", None)])
+            t = self._dispatch(story, dispatcher, wrong, t)
+            operator = self._operator(wrong)
+            t = self._finish(t, self.cal.add(t, dt.timedelta(hours=2)), True)
+            story.event("return", operator, Role.UNIT_OPERATOR, t, S.RETURNED, {"unit": wrong.pk}, "非本单位职责")
+            case.return_count += 1
+            case.platform = None
+            story.enter(Stage.DISPATCH, self.center, t, self.cal.deadline(t, *self._limit(Stage.DISPATCH)),
+                        operator, "returned")
+            t, _ = self._after(t, Stage.DISPATCH, p["center_on_time"])
+            t = self._dispatch(story, dispatcher, owner, t, previous=wrong)
+        else:
+            t = self._dispatch(story, dispatcher, owner, t)
+        if owner.kind == OrgKind.DISTRICT_PLATFORM:
+            district_operator = self._operator(owner)
+            t, _ = self._after(t, Stage.DISPATCH, p["center_on_time"])
+            unit = (self.street_office.get(case.street_id) if rng.random() < 0.8 else None) or \
+                self.government[case.district_id]
+            story.event("redispatch", district_operator, Role.DISTRICT_OPERATOR, t, S.DISPATCHED,
+                        {"unit": unit.pk, "unit_name": unit.name})
+            case.assignee = unit
+            story.enter(Stage.HANDLE, unit, t, case.handling_deadline, district_operator, "redispatch")
+        if rng.random() < p["cancelled"]:
+            shift = self._who(Role.SHIFT_LEADER)
+            t = self.cal.add(t, dt.timedelta(hours=rng.uniform(0.5, 6)))
+            story.event("cancel", shift, Role.SHIFT_LEADER, t, S.CANCELLED, note="误报")
+            story.complete(t, shift, "cancelled")
+            return
+        self._handle_until_closed(story, t)
+
+    def _dispatch(self, story, dispatcher, target, t, previous=None):
+        case = story.case
+        data = {"unit": target.pk, "unit_name": target.name} | ({"previous_unit": previous.pk} if previous else {})
+        story.event("dispatch", dispatcher, Role.DISPATCHER, t, S.DISPATCHED, data)
+        case.assignee = target
+        case.platform = target if target.kind == OrgKind.DISTRICT_PLATFORM else None
+        case.handling_deadline = self.cal.deadline(t, case.category.limit_amount, case.category.limit_unit)
+        if target.kind == OrgKind.DISTRICT_PLATFORM:
+            story.enter(Stage.DISPATCH, target, t, self.cal.deadline(t, *self._limit(Stage.DISPATCH)), dispatcher,
+                        "dispatch")
+        else:
+            story.enter(Stage.HANDLE, target, t, case.handling_deadline, dispatcher, "dispatch")
+        return t
+
+    def _handle_until_closed(self, story: Story, t):
+        rng, case, p = self.rng, story.case, PROFILE
+        unit = case.assignee
+        operator = self._operator(unit)
+        dispatcher = self._who(Role.DISPATCHER)
+        if rng.random() < p["park"]:
+            t = self.cal.add(t, dt.timedelta(hours=rng.uniform(1, 6)))
+            until = (t + dt.timedelta(days=rng.randint(20, 90))).date()
+            story.event("request_park", operator, Role.UNIT_OPERATOR, t, S.DISPATCHED, {"until": until.isoformat()},
+                        "等待资金")
+            t = self.cal.add(t, dt.timedelta(hours=rng.uniform(0.5, 4)))
+            story.event("approve_park", dispatcher, Role.DISPATCHER, t, S.PARKED, {"until": until.isoformat()})
+            review = dt.datetime.combine(until, dt.time(8), self.tz)
+            story.enter(Stage.PARK, case.platform or self.center, t, review, dispatcher, "parked")
+            t = review + dt.timedelta(hours=rng.uniform(0, 48))
+            story.event("resume", dispatcher, Role.DISPATCHER, t, S.DISPATCHED)
+            case.handling_deadline = self.cal.deadline(t, case.category.limit_amount, case.category.limit_unit)
+            story.enter(Stage.HANDLE, unit, t, case.handling_deadline, dispatcher, "resumed")
+        if rng.random() < p["extension"]:
+            ask = self.cal.add(t, (case.handling_deadline - t) * rng.uniform(0.2, 0.6))
+            hours = rng.choice([8, 16, 24, 48])
+            story.event("request_extension", operator, Role.UNIT_OPERATOR, ask, S.DISPATCHED, {"hours": hours},
+                        "需要协调")
+            grant = self.cal.add(ask, dt.timedelta(minutes=rng.uniform(10, 120)))
+            case.handling_deadline = self.cal.add(case.handling_deadline, dt.timedelta(hours=hours))
+            story.event("approve_extension", dispatcher, Role.DISPATCHER, grant, S.DISPATCHED, {"hours": hours})
+            story.open_step.deadline = case.handling_deadline
+            case.extension_count += 1
+            case.extension_hours += hours
+        while True:
+            if rng.random() < p["never_handled"]:
+                return  # still at the unit, overdue
+            t = self._finish(story.open_step.entered_at, case.handling_deadline, rng.random() < p["handled_on_time"])
+            story.event("handle", operator, Role.UNIT_OPERATOR, t, S.HANDLED, note="已处置")
+            intake = self._who(Role.INTAKE_OPERATOR)
+            story.enter(Stage.SEND_CHECK, self.center, t, self.cal.deadline(t, *self._limit(Stage.SEND_CHECK)),
+                        operator, "handled")
+            t, _ = self._after(t, Stage.SEND_CHECK, p["check_on_time"])
+            supervisor = self.by_id.get(case.grid_supervisor_id) or self._who(Role.SUPERVISOR)
+            story.event("send_check", intake, Role.INTAKE_OPERATOR, t, S.CHECKING)
+            case.supervisor = supervisor
+            story.enter(Stage.CHECK, supervisor.organization, t, self.cal.deadline(t, *self._limit(Stage.CHECK)),
+                        intake, "send_check")
+            t, _ = self._after(t, Stage.CHECK, p["check_on_time"])
+            if rng.random() < p["not_fixed"] * 1.3:
+                story.event("check", supervisor, Role.SUPERVISOR, t, S.DISPATCHED, {"fixed": False}, "未整改到位")
+                case.rework_count += 1
+                case.handling_deadline = self.cal.deadline(t, case.category.limit_amount, case.category.limit_unit)
+                story.enter(Stage.HANDLE, unit, t, case.handling_deadline, supervisor, "not_fixed")
+                continue
+            story.event("check", supervisor, Role.SUPERVISOR, t, S.PENDING_CLOSURE, {"fixed": True})
+            story.enter(Stage.CLOSE, self.center, t, self.cal.deadline(t, *self._limit(Stage.CLOSE)), supervisor,
+                        "fixed")
+            break
+        if rng.random() < p["never_closed"]:
+            return
+        shift = self._who(Role.SHIFT_LEADER)
+        t, _ = self._after(t, Stage.CLOSE, p["center_on_time"])
+        late = any(s.stage == Stage.HANDLE and s.on_time is False for s in story.steps)
+        closure = ClosureType.OVERDUE if late else ClosureType.NORMAL
+        story.event("close", shift, Role.SHIFT_LEADER, t, S.CLOSED, {"closure_type": closure})
+        story.complete(t, shift, "closed")
+        case.closure_type, case.closed_at = closure, t
+
+    # --- a month of cases ----------------------------------------------------------------------------------
+    def new_case(self, reported_at: dt.datetime) -> Case:
+        rng = self.rng
+        source = rng.choices(list(PROFILE["sources"]), list(PROFILE["sources"].values()))[0]
+        category = rng.choices(self.categories, cum_weights=self.category_cum)[0]
+        cum = self.market_cum if category.name in MARKET_EVENTS else self.general_cum
+        index = rng.choices(range(len(self.grids)), cum_weights=cum)[0]
+        grid, (col, row) = self.grids[index], self.cells[index]
+        x, y = col + rng.uniform(0.05, 0.95), row + rng.uniform(0.05, 0.95)
+        if index not in self.nearest_road:
+            road = self.road_index.nearest(col + 0.5, row + 0.5)
+            self.nearest_road[index] = f"{road.name}附近" if road else ""
+        supervisor_source = source in (CaseSource.SUPERVISOR, CaseSource.SPECIAL)
+        reporter = (self.by_id.get(grid["supervisor_id"]) or self._who(Role.SUPERVISOR)) if supervisor_source \
+            else self._who(Role.INTAKE_OPERATOR)
+        case = Case(
+            source=source, category=category, urgency=category.urgency, description=f"{category.name}",
+            address=self.nearest_road[index], location=Point(*lonlat(x, y), srid=4326),
+            grid_id=grid["pk"], community_id=grid["community_id"], street_id=grid["street_id"],
+            district_id=grid["district_id"], reporter=reporter, reporter_name=reporter.get_full_name(),
+            self_handled=supervisor_source and rng.random() < PROFILE["self_handled"], reported_at=reported_at,
+            created_by=reporter, state=S.REPORTED,
+        )
+        case.grid_supervisor_id = grid["supervisor_id"]
+        return case
+
+    def month(self, month_start: dt.date, numbers: dict[int, int]) -> tuple[int, int]:
+        count = round(PROFILE["reports_per_month"] * self.scale * self.rng.uniform(0.93, 1.07))
+        times = [t for t in self._report_times(month_start, count) if t <= self.end]
+        stories = [self.simulate(self.new_case(t)) for t in times]
+        for story in stories:
+            case = story.case
+            year = timezone.localtime(case.reported_at).year
+            numbers[year] = numbers.get(year, 0) + 1
+            case.number = f"{year}{numbers[year]:07d}"
+            case.state = story.state
+            step = story.open_step
+            case.stage_deadline = step.deadline if step else None
+            case.is_overdue = bool(step and step.deadline and step.deadline <= self.end)
+        with transaction.atomic():
+            Case.objects.bulk_create([s.case for s in stories], batch_size=2000)
+            CaseEvent.objects.bulk_create([e for s in stories for e in s.events], batch_size=5000)
+            CaseStep.objects.bulk_create([st for s in stories for st in s.steps], batch_size=5000)
+        return len(stories), sum(1 for s in stories for e in s.events if e.action == "dispatch")
+
+
+def generate_history(*, months: int = 12, seed: int = 2026, scale: float = 1.0, end: dt.datetime | None = None,
+                     progress=None) -> dict[str, int]:
+    """Cases for the ``months`` calendar months up to ``end`` (default now; the current month is partial)."""
+    end = end or timezone.now()
+    generator = HistoryGenerator(seed=seed, scale=scale, end=end)
+    local_end = timezone.localtime(end).date()
+    first = local_end.replace(day=1)
+    for _ in range(months - 1):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    numbers = dict(CaseSequence.objects.values_list("year", "last"))
+    totals = {"cases": 0, "dispatches": 0}
+    month = first
+    while month <= local_end:
+        cases, dispatches = generator.month(month, numbers)
+        totals["cases"] += cases
+        totals["dispatches"] += dispatches
+        if progress:
+            progress(month, cases, dispatches)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    for year, last in numbers.items():
+        CaseSequence.objects.update_or_create(year=year, defaults={"last": last})
+    return totals
