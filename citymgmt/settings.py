@@ -211,6 +211,8 @@ SPECTACULAR_SETTINGS = {
 # --- Maps ------------------------------------------------------------------------------------------------
 # No tile service by default: command centers often run on closed networks, and the maps still work
 # on the project's own vector layers.
+# A metric projection covering the city, for areas and lengths (default UTM 51N: 120°E–126°E).
+GIS_METRIC_SRID = env.int("GIS_METRIC_SRID", default=32651)
 MAP_TILES_URL = env.str("MAP_TILES_URL", default="")
 MAP_ATTRIBUTION = env.str("MAP_ATTRIBUTION", default="")
 # "gcj02" for base maps drawn in the offset system of most Chinese tile services; "" for WGS 84 ones.

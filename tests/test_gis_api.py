@@ -1,0 +1,103 @@
+"""The GeoJSON API: bounding boxes, attribute filters, scope."""
+
+import pytest
+from django.contrib.gis.geos import Point
+from rest_framework.test import APIClient
+
+from accounts.choices import OrgKind
+from accounts.services import create_organization
+from gis.demo import Rect, lonlat
+from gis.models import Camera, Component, Grid
+from tests.lifecycle import S, advance, garbage, new_case
+
+pytestmark = pytest.mark.django_db
+
+
+def client(user):
+    c = APIClient()
+    c.force_authenticate(user)
+    return c
+
+
+def box(col0, row0, col1, row1):
+    (west, north), (east, south) = lonlat(col0, row0), lonlat(col1, row1)
+    return f"{west},{south},{east},{north}"
+
+
+@pytest.fixture
+def grids(city):
+    made = {}
+    for code, (col, row), community, street, district in [
+        ("990101001001001", (0, 0), city.c111, city.s11, city.d1),
+        ("990101001001002", (1, 0), city.c111, city.s11, city.d1),
+        ("990102001001001", (10, 10), city.c211, city.s21, city.d2),
+    ]:
+        made[code] = Grid.objects.create(code=code, community=community, street=street, district=district,
+                                         geometry=Rect(col, row, col + 1, row + 1).polygon(), area_m2=10_000)
+    return made
+
+
+def codes(response):
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["type"] == "FeatureCollection"
+    return sorted(f["properties"].get("code") or f["properties"].get("number") for f in body["features"])
+
+
+def test_grids_by_bounding_box(users, grids):
+    c = client(users.dispatcher)
+    assert codes(c.get("/api/gis/grids/", {"in_bbox": box(0, 0, 2, 1)})) == ["990101001001001", "990101001001002"]
+    assert codes(c.get("/api/gis/grids/", {"in_bbox": box(9.5, 9.5, 12, 12)})) == ["990102001001001"]
+    assert c.get("/api/gis/grids/", {"in_bbox": "nonsense"}).status_code == 400
+
+
+def test_components_by_box_and_category(users, grids):
+    cover = garbage().__class__.objects.get(major__scheme="gbt47678.5-2026", full_code="01001")
+    light = garbage().__class__.objects.filter(major__kind="component").exclude(pk=cover.pk).first()
+    for code, category, (col, row) in [("99010101001000001", cover, (0.5, 0.5)),
+                                       ("99010101001000002", cover, (10.5, 10.5)),
+                                       ("99010102001000001", light, (0.6, 0.6))]:
+        Component.objects.create(code=code, category=category, location=Point(*lonlat(col, row), srid=4326))
+    c = client(users.dispatcher)
+    assert codes(c.get("/api/gis/components/", {"in_bbox": box(0, 0, 1, 1)})) == [
+        "99010101001000001", "99010102001000001"]
+    assert codes(c.get("/api/gis/components/", {"category": "01001"})) == ["99010101001000001", "99010101001000002"]
+
+
+def test_case_layer_is_scoped_filtered_and_boxed(users, city, grids):
+    east = new_case(users, city, location=Point(*lonlat(0.5, 0.5), srid=4326))
+    west = new_case(users, city, area=None, location=Point(*lonlat(10.5, 10.5), srid=4326))
+    closed = advance(new_case(users, city, location=Point(*lonlat(1.5, 0.5), srid=4326)), users, city, S.CLOSED)
+    assert codes(client(users.dispatcher).get("/api/gis/cases/")) == sorted([east.number, west.number, closed.number])
+    assert codes(client(users.district_operator).get("/api/gis/cases/")) == sorted([east.number, closed.number])
+    assert codes(client(users.dispatcher).get("/api/gis/cases/", {"queue": "open"})) == sorted(
+        [east.number, west.number])
+    assert codes(client(users.dispatcher).get("/api/gis/cases/", {"in_bbox": box(0, 0, 1, 1)})) == [east.number]
+    layer = client(users.dispatcher).get("/api/gis/cases/", {"limit": 1}).json()
+    assert len(layer["features"]) == 1 and set(layer["features"][0]["properties"]) >= {"state", "category"}
+    assert client(users.dispatcher).get("/api/gis/cases/", {"limit": "x"}).status_code == 400
+    assert garbage().name in layer["features"][0]["properties"]["category_name"]
+
+
+def test_cameras_are_shared_with_the_listed_organizations(users, city):
+    shared = Camera.objects.create(name="人民路1号", code="C1", location=Point(*lonlat(0, 0), srid=4326),
+                                   owner=city.city)
+    shared.shared_with.set([city.p1])
+    Camera.objects.create(name="内部", code="C2", location=Point(*lonlat(1, 1), srid=4326), owner=city.city)
+    own = create_organization(name="区自建", code="X", kind=OrgKind.HANDLING_UNIT, parent=city.d2,
+                              unit_type="government")
+    Camera.objects.create(name="西城自建", code="C3", location=Point(*lonlat(2, 2), srid=4326), owner=own)
+    assert codes(client(users.dispatcher).get("/api/gis/cameras/")) == ["C1", "C2", "C3"]
+    assert codes(client(users.district_operator).get("/api/gis/cameras/")) == ["C1"]
+    assert codes(client(users.district_operator_d2).get("/api/gis/cameras/")) == ["C3"]
+
+
+def test_area_outlines(users, city):
+    from django.contrib.gis.geos import MultiPolygon
+
+    from gis.models import Boundary
+
+    Boundary.objects.create(organization=city.d1, geometry=MultiPolygon(Rect(0, 0, 5, 5).polygon()))
+    Boundary.objects.create(organization=city.s11, geometry=MultiPolygon(Rect(0, 0, 2, 5).polygon()))
+    assert codes(client(users.dispatcher).get("/api/gis/areas/", {"kind": "district"})) == ["990101"]
+    assert codes(client(users.dispatcher).get("/api/gis/areas/", {"kind": "street"})) == ["990101001"]
