@@ -107,6 +107,8 @@ PARAM_FIELDS = {
     "closure_type": lambda user, case: forms.ChoiceField(
         label=_("Closure type"), required=False, choices=[("", _("Automatic")), *ClosureType.choices]),
     "hours": lambda user, case: forms.IntegerField(label=_("Hours"), min_value=1, max_value=720, required=False),
+    "longitude": lambda user, case: forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180),
+    "latitude": lambda user, case: forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90),
     "until": lambda user, case: forms.DateField(label=_("Review on"), widget=forms.DateInput(attrs={"type": "date"})),
 }
 PHOTO_KIND = {"handle": AttachmentKind.AFTER, "check": AttachmentKind.AFTER, "verify": AttachmentKind.BEFORE}

@@ -539,6 +539,21 @@ def resume(m: Move) -> str:
     return S.DISPATCHED
 
 
+def relocate(m: Move, longitude=None, latitude=None) -> str:
+    """Move the case's point; grid, community, street and district follow (before dispatch only)."""
+    try:
+        point = Point(float(longitude), float(latitude), srid=4326)
+    except (TypeError, ValueError):
+        raise ValidationError({"longitude": _("Give longitude and latitude in degrees.")}) from None
+    before = {"grid": m.case.grid.code if m.case.grid else None, "district": m.case.district_id}
+    _place(m.case, point, None)
+    if not in_scope(m.actor, m.case.district):
+        raise PermissionDenied(_("This lies outside your organization's area."))
+    m.data |= {"from": before, "to": {"grid": m.case.grid.code, "district": m.case.district_id},
+               "longitude": point.x, "latitude": point.y}
+    return m.case.state
+
+
 def urge(m: Move) -> str:
     _required(m.note)
     m.case.is_urged = True
@@ -553,7 +568,7 @@ HANDLERS = {
     "return": return_, "handle": handle, "send_check": send_check, "check": check, "close": close,
     "cancel": cancel, "request_extension": request_extension, "approve_extension": approve_extension,
     "deny_extension": deny_extension, "request_park": request_park, "approve_park": approve_park,
-    "deny_park": deny_park, "resume": resume, "urge": urge,
+    "deny_park": deny_park, "resume": resume, "relocate": relocate, "urge": urge,
 }
 assert set(HANDLERS) == set(TRANSITIONS) - {"report"}, "every action of the state machine needs a handler"
 

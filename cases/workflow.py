@@ -13,6 +13,7 @@ from .choices import OPEN_STATES, CaseState
 
 S = CaseState
 CENTER_DISPATCH = (Role.DISPATCHER, Role.DISTRICT_OPERATOR)
+BEFORE_DISPATCH = (S.REPORTED, S.VERIFYING, S.PENDING_REGISTRATION, S.REGISTERED, S.RETURNED)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,8 @@ _TABLE = [
     Transition("approve_park", _("Approve postponement"), (S.DISPATCHED,), (S.PARKED,), CENTER_DISPATCH),
     Transition("deny_park", _("Deny postponement"), (S.DISPATCHED,), (S.DISPATCHED,), CENTER_DISPATCH),
     Transition("resume", _("Resume"), (S.PARKED,), (S.DISPATCHED,), CENTER_DISPATCH),
+    Transition("relocate", _("Correct the location"), BEFORE_DISPATCH, BEFORE_DISPATCH,
+               (Role.INTAKE_OPERATOR, Role.SHIFT_LEADER, Role.DISPATCHER), ("longitude", "latitude")),
     Transition("urge", _("Urge"), OPEN_STATES, OPEN_STATES, (Role.LEADER, Role.DISPATCHER, Role.SHIFT_LEADER)),
 ]
 TRANSITIONS: dict[str, Transition] = {t.action: t for t in _TABLE}

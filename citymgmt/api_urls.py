@@ -3,7 +3,15 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from cases.api.views import CaseViewSet
-from gis.api.views import BoundaryViewSet, CameraViewSet, CaseLayerView, ComponentViewSet, GridViewSet
+from gis.api.views import (
+    BoundaryViewSet,
+    CameraViewSet,
+    CaseLayerView,
+    ComponentViewSet,
+    GeocodeView,
+    GridViewSet,
+    ReverseGeocodeView,
+)
 
 router = DefaultRouter()
 router.register("cases", CaseViewSet, basename="api-case")
@@ -15,5 +23,7 @@ router.register("gis/cameras", CameraViewSet, basename="api-camera")
 urlpatterns = [
     path("token/", obtain_auth_token, name="api-token"),
     path("gis/cases/", CaseLayerView.as_view(), name="api-case-layer"),
+    path("gis/geocode/", GeocodeView.as_view(), name="api-geocode"),
+    path("gis/reverse/", ReverseGeocodeView.as_view(), name="api-reverse-geocode"),
     path("", include(router.urls)),
 ]

@@ -4,14 +4,15 @@ from dataclasses import dataclass
 
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import Grid
 
 
 class OutsideCity(ValidationError):
     def __init__(self):
-        super().__init__(_("This point lies outside every unit grid of the city."), code="outside_city")
+        super().__init__(gettext_lazy("This point lies outside every unit grid of the city."), code="outside_city")
 
 
 @dataclass(frozen=True)
@@ -40,3 +41,55 @@ def locate(point: Point) -> Location:
     if grid is None:
         raise OutsideCity()
     return Location(grid)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    name: str
+    kind: str
+    point: Point
+
+
+def search_address(text: str, limit: int = 10) -> list[Candidate]:
+    """Places, roads and areas whose name contains ``text``, as points to centre a map on (gazetteer)."""
+    from accounts.choices import OrgKind
+
+    from .models import Boundary, Place, Road
+
+    text = text.strip()
+    if len(text) < 2:
+        return []
+    found = [Candidate(p.name, p.kind, p.location) for p in Place.objects.filter(name__icontains=text)[:limit]]
+    found += [Candidate(r.name, "road", r.geometry.interpolate_normalized(0.5))
+              for r in Road.objects.filter(name__icontains=text)[:limit]]
+    found += [Candidate(b.organization.name, b.organization.kind, b.geometry.point_on_surface)
+              for b in Boundary.objects.filter(organization__name__icontains=text,
+                                               organization__kind__in=(OrgKind.STREET, OrgKind.COMMUNITY))
+              .select_related("organization")[:limit]]
+    found.sort(key=lambda c: (not c.name.startswith(text), len(c.name)))
+    return found[:limit]
+
+
+def nearest_address(point: Point, within_m: int = 300) -> str:
+    """A readable address for a point: the nearest named place or road within ``within_m``, and the community."""
+    from django.contrib.gis.db.models.functions import Distance
+    from django.contrib.gis.measure import D
+
+    from .models import Place, Road
+
+    near = []
+    for model, field in ((Place, "location"), (Road, "geometry")):
+        hit = (model.objects.filter(**{f"{field}__distance_lte": (point, D(m=within_m))})
+               .annotate(distance=Distance(field, point)).order_by("distance").first())
+        if hit is not None:
+            near.append((hit.distance.m, hit.name))
+    try:
+        community = locate(point).grid.community.name
+    except OutsideCity:
+        community = ""
+    if not near:
+        return community
+    name = min(near)[1]
+    if community:
+        return _("%(community)s, near %(name)s") % {"community": community, "name": name}
+    return _("near %(name)s") % {"name": name}

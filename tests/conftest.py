@@ -41,6 +41,13 @@ def city(db):
     o.s21 = create_organization(name="长安街道", code="990102001", kind=OrgKind.STREET, parent=o.d2)
     o.c111 = create_organization(name="春晖一社区", code="990101001001", kind=OrgKind.COMMUNITY, parent=o.s11)
     o.c211 = create_organization(name="长安一社区", code="990102001001", kind=OrgKind.COMMUNITY, parent=o.s21)
+    from gis.demo import Rect
+    from gis.models import Grid
+
+    o.grid11 = Grid.objects.create(code="990101001001901", community=o.c111, street=o.s11, district=o.d1,
+                                   geometry=Rect(50, 50, 51, 51).polygon(), area_m2=10_000)
+    o.grid21 = Grid.objects.create(code="990102001001901", community=o.c211, street=o.s21, district=o.d2,
+                                   geometry=Rect(60, 60, 61, 61).polygon(), area_m2=10_000)
     o.office11 = create_organization(name="春晖街道办", code="990101001-S", kind=OrgKind.HANDLING_UNIT,
                                      parent=o.s11, unit_type=UnitType.STREET_OFFICE)
     return o

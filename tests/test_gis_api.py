@@ -101,3 +101,24 @@ def test_area_outlines(users, city):
     Boundary.objects.create(organization=city.s11, geometry=MultiPolygon(Rect(0, 0, 2, 5).polygon()))
     assert codes(client(users.dispatcher).get("/api/gis/areas/", {"kind": "district"})) == ["990101"]
     assert codes(client(users.dispatcher).get("/api/gis/areas/", {"kind": "street"})) == ["990101001"]
+
+
+def test_gazetteer_finds_places_roads_and_areas_and_names_a_point(users, city):
+    from django.contrib.gis.geos import LineString, MultiPolygon
+
+    from gis.models import Boundary, Place, Road
+
+    Road.objects.create(name="人民路", level="main", length_m=300,
+                        geometry=LineString(lonlat(50, 50.5), lonlat(53, 50.5), srid=4326))
+    Place.objects.create(name="人民农贸市场", kind="market", location=Point(*lonlat(52, 52), srid=4326))
+    Boundary.objects.create(organization=city.c111, geometry=MultiPolygon(Rect(50, 50, 51, 51).polygon()))
+    found = client(users.intake_operator).get("/api/gis/geocode/", {"q": "人民"}).json()
+    assert [c["name"] for c in found] == ["人民路", "人民农贸市场"]
+    assert found[0]["longitude"] == pytest.approx(lonlat(51.5, 50.5)[0], abs=1e-6)
+    lon, lat = lonlat(50.5, 50.6)
+    place = client(users.intake_operator).get("/api/gis/reverse/", {"longitude": lon, "latitude": lat}).json()
+    assert place["grid"] == "990101001001901" and place["community"] == city.c111.name
+    assert "人民路" in place["address"] and city.c111.name in place["address"]
+    outside = client(users.intake_operator).get("/api/gis/reverse/", {"longitude": 116.4, "latitude": 39.9})
+    assert outside.status_code == 400
+    assert client(users.intake_operator).get("/api/gis/reverse/", {"longitude": "x"}).status_code == 400

@@ -14,6 +14,10 @@ from gis.models import Boundary, Camera, Component, Grid
 pytestmark = pytest.mark.django_db
 
 
+def imported():
+    return Grid.objects.exclude(code__endswith="901").count()  # the city fixture has two grids ending in 901
+
+
 def feature(properties, geometry):
     return {"type": "Feature", "properties": properties, "geometry": geometry}
 
@@ -75,7 +79,7 @@ def test_a_broken_grid_file_is_refused_whole_with_the_reason(tmp_path, community
         import_file(write(tmp_path, features), "grids")
     assert any(problem.split()[0] in line or _zh(problem) in line for line in refused.value.report.errors), \
         refused.value.report.errors
-    assert Grid.objects.count() == 0
+    assert imported() == 0
 
 
 def _zh(problem):
@@ -93,9 +97,9 @@ def test_the_command_reports_and_fails(tmp_path, community, capsys):
     with pytest.raises(CommandError):
         call_command("import_gis", "grids", str(write(tmp_path, grid_features(community)[:3])))
     call_command("import_gis", "grids", str(write(tmp_path, grid_features(community))), "--dry-run")
-    assert Grid.objects.count() == 0
+    assert imported() == 0
     call_command("import_gis", "grids", str(write(tmp_path, grid_features(community))))
-    assert Grid.objects.count() == 4
+    assert imported() == 4
 
 
 def test_unreadable_file_is_refused(tmp_path):
@@ -128,7 +132,7 @@ def test_admin_import_page(admin_client, tmp_path, community):
     assert admin_client.get(url).status_code == 200
     broken = write(tmp_path, grid_features(community)[:3]).read_bytes()
     response = admin_client.post(url, {"layer": "grids", "file": SimpleUploadedFile("g.geojson", broken)})
-    assert response.status_code == 200 and response.context["report"].errors and Grid.objects.count() == 0
+    assert response.status_code == 200 and response.context["report"].errors and imported() == 0
     good = write(tmp_path, grid_features(community)).read_bytes()
     admin_client.post(url, {"layer": "grids", "file": SimpleUploadedFile("g.geojson", good)})
-    assert Grid.objects.count() == 4
+    assert imported() == 4

@@ -11,6 +11,7 @@ from cases.models import Case, CaseEvent
 from cases.services import flag_overdue, perform
 from cases.workflow import TRANSITIONS, IllegalTransition, replay
 from dispatch.models import Notification
+from gis.demo import lonlat
 from tests.lifecycle import PATH, S, advance, at, new_case
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +85,8 @@ LEGAL = {
     "deny_park": ("park_pending", "dispatcher", {}, S.DISPATCHED),
     "resume": (S.PARKED, "dispatcher", {}, S.DISPATCHED),
     "urge": (S.DISPATCHED, "leader", {"note": "尽快处理"}, S.DISPATCHED),
+    "relocate": (S.REGISTERED, "dispatcher", {"longitude": lonlat(50.5, 50.5)[0], "latitude": lonlat(50.5, 50.5)[1]},
+                 S.REGISTERED),
 }
 assert set(LEGAL) == set(TRANSITIONS) - {"report"}
 
@@ -290,3 +293,16 @@ def test_replay_detects_a_broken_history(users, city):
     with pytest.raises(ValueError):
         replay([events[0], events[2]])
     assert CaseEvent.objects.filter(case=case).count() == 4
+
+
+def test_relocating_re_geocodes_and_is_refused_outside_scope(users, city):
+    case = new_case(users, city, by="intake_operator")
+    lon, lat = lonlat(50.5, 50.5)
+    case = perform(case_id=case.pk, action="relocate", actor=users.intake_operator, longitude=lon, latitude=lat)
+    assert (case.grid, case.community, case.street) == (city.grid11, city.c111, city.s11)
+    lon, lat = lonlat(60.5, 60.5)
+    case = perform(case_id=case.pk, action="relocate", actor=users.intake_operator, longitude=lon, latitude=lat)
+    assert (case.grid, case.district) == (city.grid21, city.d2)
+    assert case.events.last().data["from"]["grid"] == "990101001001901"
+    with pytest.raises(ValidationError):
+        perform(case_id=case.pk, action="relocate", actor=users.intake_operator, longitude=116.4, latitude=39.9)

@@ -125,6 +125,8 @@ PARAM_FIELDS = {
     "closure_type": lambda: serializers.ChoiceField(choices=ClosureType.choices, required=False),
     "hours": lambda: serializers.IntegerField(required=False, min_value=1, max_value=720),
     "until": lambda: serializers.DateField(),
+    "longitude": lambda: serializers.FloatField(min_value=-180, max_value=180),
+    "latitude": lambda: serializers.FloatField(min_value=-90, max_value=90),
 }
 
 

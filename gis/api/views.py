@@ -2,7 +2,7 @@
 attributes; the case layer is a compact feature collection built straight from the database rows so that a
 whole-city view of 10,000 open cases stays fast."""
 
-from django.contrib.gis.geos import Polygon
+from django.contrib.gis.geos import Point, Polygon
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from rest_framework import viewsets
@@ -13,6 +13,7 @@ from rest_framework_gis.pagination import GeoJsonPagination
 
 from cases.selectors import CaseFilter, visible_cases
 
+from ..geocoding import locate, nearest_address, search_address
 from ..models import Boundary, Component, Grid
 from ..selectors import visible_cameras
 from .serializers import BoundarySerializer, CameraSerializer, ComponentSerializer, GridSerializer
@@ -107,3 +108,29 @@ class CaseLayerView(APIView):
             for pk, number, state, code, name, source, overdue, point in rows
         ]
         return Response({"type": "FeatureCollection", "features": features})
+
+
+class GeocodeView(APIView):
+    """Gazetteer: ``q`` → candidate points (places, roads, streets and communities)."""
+
+    def get(self, request):
+        return Response([
+            {"name": c.name, "kind": c.kind, "longitude": round(c.point.x, 7), "latitude": round(c.point.y, 7)}
+            for c in search_address(request.query_params.get("q", ""))
+        ])
+
+
+class ReverseGeocodeView(APIView):
+    """``longitude``, ``latitude`` → unit grid, community, street, district and a readable address."""
+
+    def get(self, request):
+        try:
+            point = Point(float(request.query_params["longitude"]), float(request.query_params["latitude"]),
+                          srid=4326)
+        except (KeyError, ValueError):
+            raise ValidationError({"longitude": _("Give longitude and latitude in degrees.")}) from None
+        grid = locate(point).grid  # OutsideCity → 400
+        return Response({
+            "grid": grid.code, "community": grid.community.name, "street": grid.street.name,
+            "district": grid.district.name, "address": nearest_address(point),
+        })

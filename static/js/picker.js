@@ -16,6 +16,7 @@
     if (data.features.length) map.fitBounds(layer.getBounds());
     layer.on("click", (e) => pick(e.latlng));
   });
+  const address = document.getElementById("id_address");
   function pick(latlng) {
     const [x, y] = geo.store(latlng);
     lat.value = y.toFixed(7);
@@ -23,6 +24,33 @@
     shown.textContent = `${lng.value}, ${lat.value}`;
     if (marker) marker.setLatLng(latlng);
     else marker = L.marker(latlng).addTo(map);
+    fetch(`/api/gis/reverse/?longitude=${lng.value}&latitude=${lat.value}`, { credentials: "same-origin" })
+      .then((r) => r.json()).then((place) => {
+        if (place.grid) {
+          shown.textContent = `${place.district} · ${place.street} · ${place.community} · ${place.grid}`;
+          if (address && !address.value) address.value = place.address;
+        } else {
+          shown.textContent = Object.values(place).flat().join(" ");
+        }
+      });
+  }
+  const search = document.getElementById("place-search"), results = document.getElementById("place-results");
+  if (search) {
+    let timer = null;
+    search.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => fetch(`/api/gis/geocode/?q=${encodeURIComponent(search.value)}`, { credentials: "same-origin" })
+        .then((r) => r.json()).then((found) => {
+          results.replaceChildren(...found.map((c) => {
+            const item = document.createElement("button");
+            item.type = "button";
+            item.className = "link-button";
+            item.textContent = c.name;
+            item.addEventListener("click", () => { const ll = geo.show(c.longitude, c.latitude); map.setView(ll, 17); pick(ll); results.replaceChildren(); });
+            return item;
+          }));
+        }), 250);
+    });
   }
   map.on("click", (e) => pick(e.latlng));
   if (lat.value && lng.value) pick(geo.show(parseFloat(lng.value), parseFloat(lat.value)));
