@@ -62,7 +62,7 @@ def case_detail(request, pk):
         "events": case.events.select_related("actor", "actor_organization").prefetch_related("attachments"),
         "steps": case.steps.select_related("organization", "person"),
         "suggestion": suggest_unit(case) if "dispatch" in forms else None,
-        "components": nearby_components(case.location), "map": map_settings(),
+        "components": nearby_components(case.location), "map": map_settings(), "can_relocate": "relocate" in forms,
     })
 
 

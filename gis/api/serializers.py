@@ -31,12 +31,13 @@ class ComponentSerializer(GeoFeatureModelSerializer):
     category_name = serializers.CharField(source="category.name")
     grid_code = serializers.CharField(source="grid.code", default=None)
     maintainer_name = serializers.CharField(source="maintainer.name", default=None)
+    status_display = serializers.CharField(source="get_status_display")
 
     class Meta:
         model = Component
         geo_field = "location"
         fields = ["id", "code", "name", "category_code", "category_name", "grid_code", "owner", "maintainer_name",
-                  "status"]
+                  "status", "status_display"]
 
 
 class CameraSerializer(GeoFeatureModelSerializer):

@@ -5,6 +5,7 @@
   const geo = CityGeo.forMap(el);
   const map = L.map(el, { preferCanvas: true, maxZoom: 19 }).setView([31.57, 120.30], 12);
   geo.baseLayer(map);
+  window.cityMap = map;  // for scripted views (screenshots, kiosk displays)
   const COLOURS = { reported: "#868e96", verifying: "#868e96", pending_registration: "#868e96", registered: "#1c7ed6",
     dispatched: "#1c7ed6", returned: "#f59f00", parked: "#f59f00", handled: "#37b24d", checking: "#37b24d",
     pending_closure: "#37b24d", closed: "#2b8a3e" };
@@ -25,7 +26,7 @@
   });
   const components = geo.geojson(null, {
     pointToLayer: (f, ll) => L.circleMarker(ll, { radius: 4, color: "#5f3dc4", weight: 1, fillOpacity: 0.7 }),
-    onEachFeature: (f, l) => l.bindPopup(`<strong>${text(f.properties.category_name)}</strong> ${text(f.properties.code)}<br>${text(el.dataset.owner)}: ${text(f.properties.owner)}<br>${text(el.dataset.status)}: ${text(f.properties.status)} · ${text(f.properties.grid_code)}`),
+    onEachFeature: (f, l) => l.bindPopup(`<strong>${text(f.properties.category_name)}</strong> ${text(f.properties.code)}<br>${text(el.dataset.owner)}: ${text(f.properties.owner)}<br>${text(el.dataset.status)}: ${text(f.properties.status_display)} · ${text(f.properties.grid_code)}`),
   });
   const cameras = geo.geojson(null, {
     pointToLayer: (f, ll) => L.circleMarker(ll, { radius: 6, color: "#e8590c", weight: 2, fillOpacity: 0.4 }),
