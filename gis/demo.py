@@ -215,6 +215,7 @@ def build_demo_surroundings(city: Organization, seed: int = 2026, supervisors=()
     component_categories = list(Category.objects.filter(major__kind=CategoryKind.COMPONENT,
                                                         major__scheme="gbt47678.5-2026").select_related("major"))
     weights = [COMPONENT_WEIGHTS.get(c.major.code, 1) for c in component_categories]
+    maintainers = {o.name: o for o in city.children.filter(kind=OrgKind.HANDLING_UNIT)}
     serial: dict[str, int] = {}
     components = []
     for grid in grids:
@@ -225,6 +226,7 @@ def build_demo_surroundings(city: Organization, seed: int = 2026, supervisors=()
             components.append(Component(
                 code=f"{prefix}{serial[prefix]:06}", category=category, name=category.name,
                 location=point_in(grid), grid=grid, owner=COMPONENT_OWNER_NAMES.get(category.major.code, ""),
+                maintainer=maintainers.get(COMPONENT_OWNER_NAMES.get(category.major.code, "")),
                 status=rng.choices(list(ComponentStatus), [96, 2, 1, 0.5, 0.5])[0],
                 since=dt.date(2015, 1, 1) + dt.timedelta(days=rng.randint(0, 3650)),
             ))
