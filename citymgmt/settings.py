@@ -9,6 +9,7 @@ channel layer. See the configuration table in the README.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CITYMGMT_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -119,6 +120,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Overdue is flagged as soon as a deadline passes, not at month end (domain spec section 4).
     "flag-overdue-cases": {"task": "cases.flag_overdue", "schedule": 60.0},
+    # The previous month's indicators, shortly after midnight on the 1st (Asia/Shanghai).
+    "monthly-indicators": {"task": "evaluation.compute_previous_month",
+                           "schedule": crontab(minute=30, hour=0, day_of_month=1)},
 }
 
 # --- Authentication --------------------------------------------------------------------------------

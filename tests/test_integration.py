@@ -86,3 +86,21 @@ async def test_dispatch_pushes_to_the_units_open_workbench_after_commit(city, us
     assert (notice["kind"], notice["number"]) == ("task", case.number)
     assert case.number in notice["message"]
     await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_indicator_snapshot_is_computed_by_a_real_worker(city, users):
+    import datetime as dt
+
+    from evaluation.models import Snapshot, SnapshotStatus
+    from evaluation.services import start_snapshot
+    from evaluation.tasks import compute_snapshot
+    from tests.lifecycle import at, new_case
+
+    new_case(users, city, now=at(2026, 11, 3, 9))
+    snapshot = start_snapshot(start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 30), as_of=at(2026, 11, 25, 12))
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        assert compute_snapshot.delay(snapshot.pk).get(timeout=30) == snapshot.pk
+    snapshot = Snapshot.objects.get(pk=snapshot.pk)
+    assert (snapshot.status, snapshot.progress) == (SnapshotStatus.DONE, 100)
+    assert snapshot.rows.get(object_type="city").counts["reports"] == 1

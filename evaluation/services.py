@@ -1,0 +1,55 @@
+"""Computing indicator snapshots (the Celery task and the web call this)."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Organization
+from gis.models import Grid
+
+from . import indicators
+from .models import Snapshot, SnapshotRow, SnapshotStatus
+
+
+def previous_month(today: dt.date) -> tuple[dt.date, dt.date]:
+    end = today.replace(day=1) - dt.timedelta(days=1)
+    return end.replace(day=1), end
+
+
+def start_snapshot(*, start: dt.date, end: dt.date, user=None, as_of: dt.datetime | None = None) -> Snapshot:
+    return Snapshot.objects.create(period_start=start, period_end=end, as_of=as_of or timezone.now(),
+                                   rule_version=indicators.RULE_VERSION, cohort_rule=indicators.COHORT_RULE,
+                                   created_by=user)
+
+
+def _names(object_type: str, ids) -> dict:
+    if object_type == "grid":
+        return dict(Grid.objects.filter(pk__in=ids).values_list("pk", "code"))
+    return dict(Organization.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
+def compute_snapshot(snapshot: Snapshot) -> Snapshot:
+    """Fill a running snapshot with one row per evaluation object, counted in the database."""
+    try:
+        cases = indicators.cohort(snapshot.period_start, snapshot.period_end)
+        rows = []
+        types = list(indicators.OBJECTS)
+        for done, object_type in enumerate(types, 1):
+            counted = indicators.count_rows(cases, object_type, snapshot.as_of)
+            names = _names(object_type, [r["object_id"] for r in counted if r["object_id"] is not None])
+            for counts in counted:
+                object_id = counts.pop("object_id")
+                rows.append(SnapshotRow(snapshot=snapshot, object_type=object_type, object_id=object_id,
+                                        object_name=names.get(object_id, "") if object_id else "",
+                                        counts=counts, rates=indicators.rates(counts)))
+            Snapshot.objects.filter(pk=snapshot.pk).update(progress=int(90 * done / len(types)))
+        with transaction.atomic():
+            SnapshotRow.objects.bulk_create(rows, batch_size=2000)
+            Snapshot.objects.filter(pk=snapshot.pk).update(status=SnapshotStatus.DONE, progress=100,
+                                                           finished_at=timezone.now())
+    except Exception as error:
+        Snapshot.objects.filter(pk=snapshot.pk).update(status=SnapshotStatus.FAILED, error=repr(error)[:2000])
+        raise
+    snapshot.refresh_from_db()
+    return snapshot
