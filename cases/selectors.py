@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import django_filters
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.forms import HiddenInput
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -124,6 +125,9 @@ class CaseFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(method="is_overdue", label=_("Overdue"))
     queue = django_filters.ChoiceFilter(choices=[(q.name, q.label) for q in QUEUES], method="in_queue",
                                         label=_("Queue"))
+    # Drill-down from an indicator: the cases behind one count, judged as of the snapshot's time.
+    fact = django_filters.CharFilter(method="with_fact", label=_("Indicator"), widget=HiddenInput)
+    as_of = django_filters.IsoDateTimeFilter(method="noop", label=_("As of"), widget=HiddenInput)
 
     class Meta:
         model = Case
@@ -138,6 +142,15 @@ class CaseFilter(django_filters.FilterSet):
 
     def in_queue(self, queryset, _name, value):
         return queryset.filter(QUEUES_BY_NAME[value].q(self.request.user))
+
+    def with_fact(self, queryset, _name, value):
+        from evaluation.indicators import facts
+
+        conditions = facts(self.form.cleaned_data.get("as_of") or timezone.now())
+        return queryset.filter(conditions[value]) if value in conditions else queryset.none()
+
+    def noop(self, queryset, _name, _value):
+        return queryset
 
 
 # --- what the user may do now -----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("notifications/", include("dispatch.urls")),
     path("map/", include("gis.urls")),
+    path("evaluation/", include("evaluation.urls")),
     path("api/", include("citymgmt.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -76,3 +76,51 @@ class SnapshotRow(models.Model):
         if self.pk is not None:
             raise ImmutableSnapshot(_("Snapshot rows cannot be changed."))
         super().save(*args, **kwargs)
+
+
+class ScoreFormula(models.Model):
+    """A composite score 综合指标值 (0–100) for one kind of evaluation object: weighted components, each a
+    rate (× 100, or its complement) or a count scored by brackets. Versioned; the newest active formula
+    valid on a period's first day applies."""
+
+    object_type = models.CharField(_("object type"), max_length=16)
+    version = models.CharField(_("version"), max_length=16)
+    valid_from = models.DateField(_("valid from"))
+    is_active = models.BooleanField(_("active"), default=True)
+    components = models.JSONField(
+        _("components"),
+        help_text=_('A list of {"label", "weight", and either "rate" (+ "complement": true for 1 − rate) or '
+                    '"count" with "brackets": [[up to, score], …, [null, score]]}. Weights sum to 1.'))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("score formula")
+        verbose_name_plural = _("score formulas")
+        ordering = ["object_type", "-valid_from"]
+        constraints = [models.UniqueConstraint(fields=["object_type", "version"], name="score_formula_version")]
+
+    def __str__(self):
+        return f"{self.object_type} {self.version}"
+
+
+class OtherAssessment(models.Model):
+    """Scores from outside the platform (e.g. monthly on-site inspections), entered by staff per unit and
+    month; the unit's performance assessment combines them with the platform's score."""
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    unit = models.ForeignKey("accounts.Organization", models.CASCADE, related_name="assessments",
+                             verbose_name=_("unit"))
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("entered by"))
+    entered_at = models.DateTimeField(_("entered at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("other assessment")
+        verbose_name_plural = _("other assessments")
+        ordering = ["-month", "unit"]
+        constraints = [models.UniqueConstraint(fields=["month", "unit"], name="one_assessment_per_unit_month")]
+
+    def __str__(self):
+        return f"{self.unit} {self.month:%Y-%m}: {self.score}"

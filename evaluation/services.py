@@ -53,3 +53,12 @@ def compute_snapshot(snapshot: Snapshot) -> Snapshot:
         raise
     snapshot.refresh_from_db()
     return snapshot
+
+
+def compute_history_snapshots(months: int) -> int:
+    """A snapshot for each of the last ``months`` full months (the demo's year on the dashboard)."""
+    start, end = previous_month(timezone.localdate())
+    for _ in range(months - 1):
+        compute_snapshot(start_snapshot(start=start, end=end))
+        start, end = previous_month(start)
+    return months - 1

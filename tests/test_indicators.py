@@ -150,3 +150,16 @@ def test_snapshots_are_immutable_and_recomputing_makes_a_new_one(november):
 def test_previous_month():
     assert previous_month(dt.date(2027, 1, 1)) == (dt.date(2026, 12, 1), dt.date(2026, 12, 31))
     assert previous_month(dt.date(2026, 3, 15)) == (dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+
+
+def test_every_count_drills_down_to_exactly_its_cases(november, users, city, client):
+    from django.urls import reverse
+
+    client.force_login(users.dispatcher)
+    counts = row(november, "district", city.d1.pk).counts
+    for fact in ("reports", "dispatched", "handled_on_time", "due_for_closure", "closed", "reworked", "parked"):
+        response = client.get(reverse("case-list"), {
+            "fact": fact, "as_of": november.as_of.isoformat(), "area": city.d1.pk,
+            "reported_from": "2026-11-01", "reported_to": "2026-11-30",
+        })
+        assert response.context["page"].paginator.count == counts[fact], fact

@@ -13,6 +13,12 @@ from citymgmt.celery import app, ping
 pytestmark = pytest.mark.integration
 
 
+@pytest.fixture(autouse=True)
+def _empty_queue():
+    """Tasks queued by earlier tests (with no worker running then) must not reach this test's worker."""
+    app.control.purge()
+
+
 def test_celery_task_runs_on_a_real_worker_through_redis():
     assert app.conf.broker_url.startswith("redis://")
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):

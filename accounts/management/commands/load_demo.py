@@ -16,6 +16,7 @@ from accounts.models import Organization, User
 from cases.demo import generate_history
 from cases.models import Case
 from dispatch.demo import build_demo_rules
+from evaluation.services import compute_history_snapshots
 from gis.demo import CELLS, build_demo_geometry, build_demo_surroundings
 
 
@@ -55,6 +56,8 @@ class Command(BaseCommand):
 
             totals = generate_history(months=months, seed=seed, scale=scale, progress=progress)
             self.step(_("case history: %(cases)d reports, %(dispatches)d dispatched") % totals, started)
+            snapshots = compute_history_snapshots(months)
+            self.step(_("indicators of %(n)d months computed") % {"n": snapshots}, started)
         self.stdout.write(self.style.SUCCESS(_("Demo city ready.")))
         self.stdout.write(_("Log-ins (password: %(password)s):") % {"password": password})
         for user in User.objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS]).order_by("pk"):

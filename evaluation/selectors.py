@@ -1,0 +1,74 @@
+"""Reads for the dashboard: the latest finished snapshot of a month, scored and ranked rows in scope."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from accounts.models import Organization
+
+from .models import Snapshot, SnapshotRow, SnapshotStatus
+from .scores import composite, formula_for, rating
+
+KEY_RATES = ("handling_rate", "on_time_handling_rate", "closure_rate", "on_time_closure_rate", "rework_rate")
+
+
+def month_snapshot(month: dt.date) -> Snapshot | None:
+    end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return (Snapshot.objects.filter(period_start=month, period_end=end, status=SnapshotStatus.DONE)
+            .order_by("-as_of").first())
+
+
+@dataclass
+class ScoredRow:
+    row: SnapshotRow
+    score: float | None
+    rating: str
+    rank: int | None = None
+    previous_score: float | None = None
+    previous_rank: int | None = None
+
+    @property
+    def change(self) -> float | None:
+        if self.score is None or self.previous_score is None:
+            return None
+        return round(self.score - self.previous_score, 2)
+
+
+def _scored(snapshot: Snapshot, object_type: str, ids: set[int] | None) -> list[ScoredRow]:
+    formula = formula_for("unit" if object_type == "unit" else object_type, snapshot.period_start)
+    rows = snapshot.rows.filter(object_type=object_type)
+    if ids is not None:
+        rows = rows.filter(object_id__in=ids)
+    scored = []
+    for row in rows:
+        score = composite(formula, row.counts, row.rates) if formula else None
+        scored.append(ScoredRow(row, score, rating(score)))
+    ranked = sorted((s for s in scored if s.score is not None), key=lambda s: -s.score)
+    for position, item in enumerate(ranked, 1):
+        item.rank = position
+    return sorted(scored, key=lambda s: (s.rank is None, s.rank or 0, s.row.object_name))
+
+
+def ranking(user, snapshot: Snapshot, previous: Snapshot | None, object_type: str) -> list[ScoredRow]:
+    """Scored rows of the objects in the user's scope, ranked, with last month's score and rank."""
+    ids = set(Organization.objects.restrict(user).values_list("pk", flat=True))
+    rows = _scored(snapshot, object_type, ids)
+    if previous is not None:
+        before = {s.row.object_id: s for s in _scored(previous, object_type, ids)}
+        for item in rows:
+            if item.row.object_id in before:
+                item.previous_score, item.previous_rank = before[item.row.object_id].score, \
+                    before[item.row.object_id].rank
+    return rows
+
+
+def trend(months: list[dt.date]) -> list[tuple[dt.date, dict]]:
+    """The city's rates month by month (months without a finished snapshot are left out)."""
+    points = []
+    for month in months:
+        snapshot = month_snapshot(month)
+        if snapshot:
+            city = snapshot.rows.filter(object_type="city").first()
+            if city:
+                points.append((month, city.rates | {"reports": city.counts["reports"],
+                                                    "dispatched": city.counts["dispatched"]}))
+    return points

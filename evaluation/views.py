@@ -1,0 +1,78 @@
+import datetime as dt
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.choices import Role
+
+from . import indicators, services
+from .selectors import KEY_RATES, month_snapshot, ranking, trend
+from .tasks import compute_snapshot
+
+VIEWERS = (Role.LEADER, Role.ADMINISTRATOR, Role.DISPATCHER, Role.SHIFT_LEADER, Role.INTAKE_OPERATOR,
+           Role.DISTRICT_OPERATOR)
+
+
+def _month(value: str | None) -> dt.date:
+    try:
+        return dt.datetime.strptime(value or "", "%Y-%m").date()
+    except ValueError:
+        return services.previous_month(timezone.localdate())[0]
+
+
+def _months_back(month: dt.date, count: int) -> list[dt.date]:
+    months = [month]
+    for _i in range(count - 1):
+        months.insert(0, (months[0] - dt.timedelta(days=1)).replace(day=1))
+    return months
+
+
+@login_required
+def dashboard(request):
+    if not request.user.has_role(*VIEWERS) and not request.user.is_superuser:
+        raise PermissionDenied
+    month = _month(request.GET.get("month"))
+    snapshot = month_snapshot(month)
+    previous = month_snapshot(_months_back(month, 2)[0])
+    rates = {r.name: r.label for r in indicators.RATES}
+    context = {
+        "month": month, "snapshot": snapshot, "previous": previous, "key_rates": [(k, rates[k]) for k in KEY_RATES],
+        "months": _months_back(services.previous_month(timezone.localdate())[0], 12)[::-1],
+    }
+    if snapshot:
+        context["tables"] = [
+            (_("Districts"), "district", ranking(request.user, snapshot, previous, "district")),
+            (_("Handling units"), "unit", ranking(request.user, snapshot, previous, "unit")),
+            (_("Streets"), "street", ranking(request.user, snapshot, previous, "street")),
+        ]
+        context["city"] = snapshot.rows.filter(object_type="city").first()
+        context["previous_city"] = previous.rows.filter(object_type="city").first() if previous else None
+        points = trend(_months_back(month, 12))
+        context["trend"] = json.dumps({
+            "labels": [m.strftime("%Y-%m") for m, _r in points],
+            "series": {str(rates[k]): [round(100 * r[k], 2) if r.get(k) is not None else None for _m, r in points]
+                       for k in ("on_time_handling_rate", "closure_rate", "on_time_closure_rate")},
+            "volumes": {_("Reports"): [r["reports"] for _m, r in points],
+                        _("Dispatched"): [r["dispatched"] for _m, r in points]},
+        })
+    return render(request, "evaluation/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def compute(request):
+    if not request.user.has_role(Role.LEADER, Role.ADMINISTRATOR, Role.DISPATCHER) and not request.user.is_superuser:
+        raise PermissionDenied
+    month = _month(request.POST.get("month"))
+    end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    snapshot = services.start_snapshot(start=month, end=end, user=request.user)
+    compute_snapshot.delay(snapshot.pk)
+    messages.success(request, _("The indicators of %(month)s are being computed.") % {"month": month.strftime("%Y-%m")})
+    return redirect(f"{reverse('dashboard')}?month={month:%Y-%m}")

@@ -1,0 +1,59 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from evaluation.scores import assessment, bracket_score, composite, formula_for, rating
+from tests.test_indicators import AS_OF, histories, november  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.django_db
+
+
+def test_default_formulas_follow_the_spec():
+    unit = formula_for("unit", dt.date(2026, 11, 1))
+    assert [p["weight"] for p in unit.components] == [0.10, 0.30, 0.30, 0.30]
+    area = formula_for("district", dt.date(2026, 11, 1))
+    assert sum(p["weight"] for p in area.components) == pytest.approx(1.0)
+    assert bracket_score(50, unit.components[0]["brackets"]) == 100
+    assert bracket_score(51, unit.components[0]["brackets"]) == 90
+    assert bracket_score(5000, unit.components[0]["brackets"]) == 0
+    counts = {"dispatched": 40, "reports": 100, "reports_supervisor": 90}
+    rates = {"closure_rate": 0.9869, "on_time_handling_rate": 0.9479, "rework_rate": 0.0072}
+    assert composite(unit, counts, rates) == pytest.approx(10 + 30 * 0.9869 + 30 * 0.9479 + 30 * 0.9928, abs=0.01)
+    assert composite(unit, counts, {"closure_rate": None}) is None
+    assert [rating(s) for s in (95, 80, 65, 45, 10, None)] == ["A", "B", "C", "D", "E", ""]
+    assert assessment(90.0, 80) == 85.0  # 50 % platform score by default [seed]
+
+
+def test_dashboard_shows_scores_ranks_and_links_to_cases(client, users, city, november):  # noqa: F811
+    client.force_login(users.leader)
+    response = client.get(reverse("dashboard"), {"month": "2026-11"})
+    assert response.status_code == 200
+    tables = {object_type: rows for _title, object_type, rows in response.context["tables"]}
+    gov1 = next(s for s in tables["unit"] if s.row.object_id == city.gov1.pk)
+    assert gov1.rank == 1 and gov1.score is not None and gov1.rating
+    html = response.content.decode()
+    assert "fact=dispatched" in html and "按期处置率" in html
+
+
+def test_district_operator_sees_only_its_own_district(client, users, city, november):  # noqa: F811
+    client.force_login(users.district_operator_d2)
+    response = client.get(reverse("dashboard"), {"month": "2026-11"})
+    tables = {object_type: rows for _title, object_type, rows in response.context["tables"]}
+    assert tables["district"] == [] and tables["unit"] == []  # all November's cases lie in district 1
+
+
+def test_handling_units_may_not_open_the_dashboard(client, users, november):  # noqa: F811
+    client.force_login(users.unit_operator)
+    assert client.get(reverse("dashboard")).status_code == 403
+
+
+def test_compute_button_makes_a_new_snapshot(client, users, histories):  # noqa: F811
+    client.force_login(users.leader)
+    response = client.post(reverse("dashboard-compute"), {"month": "2026-11"})
+    assert response.status_code == 302
+    from evaluation.models import Snapshot
+
+    snapshot = Snapshot.objects.get()  # queued for the worker (the integration test runs one)
+    assert (snapshot.period_start, snapshot.period_end, snapshot.status) == (
+        dt.date(2026, 11, 1), dt.date(2026, 11, 30), "running")
