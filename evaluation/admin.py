@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Snapshot, SnapshotRow
+from .models import Bulletin, OtherAssessment, ScoreFormula, Snapshot, SnapshotRow
 
 
 class RowInline(admin.TabularInline):
@@ -28,4 +28,36 @@ class SnapshotAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ScoreFormula)
+class ScoreFormulaAdmin(admin.ModelAdmin):
+    list_display = ("object_type", "version", "valid_from", "is_active", "note")
+    list_filter = ("object_type", "is_active")
+    search_fields = ("version", "note")
+
+
+@admin.register(OtherAssessment)
+class OtherAssessmentAdmin(admin.ModelAdmin):
+    list_display = ("month", "unit", "score", "entered_by", "entered_at")
+    list_filter = ("month",)
+    search_fields = ("unit__name", "note")
+    autocomplete_fields = ("unit",)
+
+    def save_model(self, request, obj, form, change):
+        obj.entered_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Bulletin)
+class BulletinAdmin(admin.ModelAdmin):
+    list_display = ("month", "pages", "generated_at", "generated_by", "pdf")
+    date_hierarchy = "month"
+    search_fields = ("month",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

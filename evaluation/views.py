@@ -4,7 +4,8 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,8 +14,9 @@ from django.views.decorators.http import require_POST
 from accounts.choices import Role
 
 from . import indicators, services
+from .models import Bulletin
 from .selectors import KEY_RATES, month_snapshot, ranking, trend
-from .tasks import compute_snapshot
+from .tasks import compute_snapshot, generate_bulletin
 
 VIEWERS = (Role.LEADER, Role.ADMINISTRATOR, Role.DISPATCHER, Role.SHIFT_LEADER, Role.INTAKE_OPERATOR,
            Role.DISTRICT_OPERATOR)
@@ -45,6 +47,7 @@ def dashboard(request):
     context = {
         "month": month, "snapshot": snapshot, "previous": previous, "key_rates": [(k, rates[k]) for k in KEY_RATES],
         "months": _months_back(services.previous_month(timezone.localdate())[0], 12)[::-1],
+        "bulletins": Bulletin.objects.filter(month=month)[:5],
     }
     if snapshot:
         context["tables"] = [
@@ -76,3 +79,26 @@ def compute(request):
     compute_snapshot.delay(snapshot.pk)
     messages.success(request, _("The indicators of %(month)s are being computed.") % {"month": month.strftime("%Y-%m")})
     return redirect(f"{reverse('dashboard')}?month={month:%Y-%m}")
+
+
+@login_required
+@require_POST
+def bulletin(request):
+    if not request.user.has_role(Role.LEADER, Role.ADMINISTRATOR) and not request.user.is_superuser:
+        raise PermissionDenied
+    month = _month(request.POST.get("month"))
+    if month_snapshot(month) is None:
+        messages.error(request, _("Compute the month's indicators first."))
+    else:
+        generate_bulletin.delay(month.isoformat(), request.user.pk)
+        messages.success(request, _("The bulletin of %(month)s is being generated.") % {"month": f"{month:%Y-%m}"})
+    return redirect(f"{reverse('dashboard')}?month={month:%Y-%m}")
+
+
+@login_required
+def bulletin_pdf(request, pk):
+    if not request.user.has_role(*VIEWERS) and not request.user.is_superuser:
+        raise PermissionDenied
+    document = get_object_or_404(Bulletin, pk=pk)
+    return FileResponse(document.pdf.open("rb"), content_type="application/pdf",
+                        filename=f"bulletin-{document.month:%Y-%m}.pdf")

@@ -6,6 +6,7 @@ from accounts.choices import OrgKind, Role, UnitType
 from accounts.services import create_organization, create_user
 
 PASSWORD = "pass-for-tests-1"
+pytest_plugins = ["tests.histories"]
 
 
 @pytest.fixture(autouse=True)

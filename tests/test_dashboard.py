@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 
 from evaluation.scores import assessment, bracket_score, composite, formula_for, rating
-from tests.test_indicators import AS_OF, histories, november  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +24,7 @@ def test_default_formulas_follow_the_spec():
     assert assessment(90.0, 80) == 85.0  # 50 % platform score by default [seed]
 
 
-def test_dashboard_shows_scores_ranks_and_links_to_cases(client, users, city, november):  # noqa: F811
+def test_dashboard_shows_scores_ranks_and_links_to_cases(client, users, city, november):
     client.force_login(users.leader)
     response = client.get(reverse("dashboard"), {"month": "2026-11"})
     assert response.status_code == 200
@@ -36,19 +35,19 @@ def test_dashboard_shows_scores_ranks_and_links_to_cases(client, users, city, no
     assert "fact=dispatched" in html and "按期处置率" in html
 
 
-def test_district_operator_sees_only_its_own_district(client, users, city, november):  # noqa: F811
+def test_district_operator_sees_only_its_own_district(client, users, city, november):
     client.force_login(users.district_operator_d2)
     response = client.get(reverse("dashboard"), {"month": "2026-11"})
     tables = {object_type: rows for _title, object_type, rows in response.context["tables"]}
     assert tables["district"] == [] and tables["unit"] == []  # all November's cases lie in district 1
 
 
-def test_handling_units_may_not_open_the_dashboard(client, users, november):  # noqa: F811
+def test_handling_units_may_not_open_the_dashboard(client, users, november):
     client.force_login(users.unit_operator)
     assert client.get(reverse("dashboard")).status_code == 403
 
 
-def test_compute_button_makes_a_new_snapshot(client, users, histories):  # noqa: F811
+def test_compute_button_makes_a_new_snapshot(client, users, histories):
     client.force_login(users.leader)
     response = client.post(reverse("dashboard-compute"), {"month": "2026-11"})
     assert response.status_code == 302
@@ -57,3 +56,27 @@ def test_compute_button_makes_a_new_snapshot(client, users, histories):  # noqa:
     snapshot = Snapshot.objects.get()  # queued for the worker (the integration test runs one)
     assert (snapshot.period_start, snapshot.period_end, snapshot.status) == (
         dt.date(2026, 11, 1), dt.date(2026, 11, 30), "running")
+
+
+def test_bulletin_pdf_carries_the_snapshots_figures_in_real_chinese_text(november, users, client, settings,
+                                                                          tmp_path):
+    import subprocess
+
+    from evaluation.bulletin import generate_bulletin
+
+    settings.MEDIA_ROOT = tmp_path
+    bulletin = generate_bulletin(dt.date(2026, 11, 1), users.leader)
+    assert bulletin.pages >= 3 and bulletin.snapshot == november
+    text = subprocess.run(["pdftotext", "-layout", bulletin.pdf.path, "-"], capture_output=True, text=True,
+                          check=True).stdout
+    city = november.rows.get(object_type="city")
+    assert "数字化城市管理" in text and "月度通报" in text and "2026年11月" in text  # real glyphs, not boxes
+    assert f"本月共上报问题 {city.counts['reports']} 件" in text
+    assert f"{city.rates['on_time_handling_rate'] * 100:.2f} %" in text
+    assert "东城区" in text and "按期处置率" in text
+    fonts = subprocess.run(["pdffonts", bulletin.pdf.path], capture_output=True, text=True, check=True).stdout
+    assert "Noto-Sans-CJK-SC" in fonts and " yes " in fonts  # embedded, with Unicode maps
+    client.force_login(users.leader)
+    response = client.get(reverse("bulletin-pdf", args=[bulletin.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")

@@ -1,0 +1,101 @@
+"""The monthly bulletin: HTML rendered to PDF by WeasyPrint with embedded Noto Sans CJK SC, charts drawn by
+matplotlib. Built from one finished snapshot, so its figures are exactly the snapshot's."""
+
+import base64
+import datetime as dt
+import io
+
+from django.core.files.base import ContentFile
+from django.db.models import Count
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from . import indicators
+from .models import Bulletin, Snapshot
+from .selectors import KEY_RATES, _scored, month_snapshot, trend
+
+FONT = "Noto Sans CJK SC"
+
+
+def _chart(points) -> str:
+    """The city's rates over the months, as a PNG data URI."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["font.sans-serif"] = [FONT]
+    plt.rcParams["axes.unicode_minus"] = False
+    labels = {r.name: str(r.label) for r in indicators.RATES}
+    fig, ax = plt.subplots(figsize=(7.2, 2.6), dpi=150)
+    months = [m.strftime("%Y-%m") for m, _r in points]
+    for name, colour in (("on_time_handling_rate", "#0b5394"), ("closure_rate", "#2f9e44"),
+                         ("on_time_closure_rate", "#e8590c")):
+        ax.plot(range(len(months)), [100 * (r.get(name) or 0) for _m, r in points], marker="o", color=colour,
+                label=labels[name], linewidth=1.6, markersize=3)
+    ax.set_xticks(range(len(months)), months)
+    ax.set_ylim(85, 100)
+    ax.yaxis.set_major_formatter(lambda v, _p: f"{v:.0f}%")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right", fontsize=7, frameon=False, ncol=3)
+    ax.tick_params(labelsize=7)
+    fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+def context(snapshot: Snapshot) -> dict:
+    month = snapshot.period_start
+    previous = month_snapshot((month - dt.timedelta(days=1)).replace(day=1))
+    months = [month]
+    for _i in range(11):
+        months.insert(0, (months[0] - dt.timedelta(days=1)).replace(day=1))
+
+    def ranked(object_type):
+        rows = _scored(snapshot, object_type, None)
+        if previous:
+            before = {s.row.object_id: s for s in _scored(previous, object_type, None)}
+            for item in rows:
+                if item.row.object_id in before:
+                    item.previous_score, item.previous_rank = before[item.row.object_id].score, \
+                        before[item.row.object_id].rank
+        return rows
+
+    cases = indicators.cohort(snapshot.period_start, snapshot.period_end)
+    rates = {r.name: r.label for r in indicators.RATES}
+    units = ranked("unit")
+    return {
+        "snapshot": snapshot, "month": month, "city": snapshot.rows.get(object_type="city"),
+        "previous_city": previous.rows.filter(object_type="city").first() if previous else None,
+        "key_rates": [(k, rates[k]) for k in KEY_RATES], "districts": ranked("district"), "units": units,
+        "streets": ranked("street")[:15],
+        "top_categories": cases.values("category__name", "category__major__name").annotate(n=Count("pk"))
+        .order_by("-n")[:10],
+        "hot_streets": cases.values("street__name", "district__name").annotate(n=Count("pk")).order_by("-n")[:10],
+        "problem_units": sorted((s for s in units if s.row.counts["overdue_now"] or s.row.counts["reworked"]),
+                                key=lambda s: -(s.row.counts["overdue_now"] + s.row.counts["reworked"]))[:15],
+        "chart": _chart(trend(months)), "generated": timezone.now(), "font": FONT,
+    }
+
+
+def render_pdf(snapshot: Snapshot) -> tuple[bytes, int]:
+    """The PDF and its number of pages."""
+    from weasyprint import HTML
+
+    with translation.override("zh-hans"):
+        html = render_to_string("evaluation/bulletin.html", context(snapshot))
+    document = HTML(string=html).render()
+    return document.write_pdf(), len(document.pages)
+
+
+def generate_bulletin(month: dt.date, user=None) -> Bulletin:
+    snapshot = month_snapshot(month)
+    if snapshot is None:
+        raise ValueError(f"no finished snapshot for {month:%Y-%m}")
+    pdf, pages = render_pdf(snapshot)
+    bulletin = Bulletin(month=month, snapshot=snapshot, generated_by=user, pages=pages)
+    bulletin.pdf.save(f"bulletin-{month:%Y-%m}-{timezone.now():%Y%m%d%H%M%S}.pdf", ContentFile(pdf), save=False)
+    bulletin.save()
+    return bulletin
