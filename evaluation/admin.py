@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Bulletin, OtherAssessment, ScoreFormula, Snapshot, SnapshotRow
+from .models import Bulletin, Delivery, OtherAssessment, RecipientList, ScoreFormula, Snapshot, SnapshotRow
 
 
 class RowInline(admin.TabularInline):
@@ -60,4 +60,20 @@ class BulletinAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RecipientList)
+class RecipientListAdmin(admin.ModelAdmin):
+    list_display = ("name", "is_active")
+    search_fields = ("name", "emails")
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ("bulletin", "email", "status", "attempts", "sent_at", "last_error")
+    list_filter = ("status", "bulletin")
+    search_fields = ("email", "last_error")
+
+    def has_add_permission(self, request):
         return False

@@ -148,3 +148,52 @@ class Bulletin(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y-%m}"
+
+
+class RecipientList(models.Model):
+    """Who receives the monthly bulletin (e.g. each unit's leaders), one address per line."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    emails = models.TextField(_("e-mail addresses"), help_text=_("One address per line."))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("recipient list")
+        verbose_name_plural = _("recipient lists")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def addresses(self) -> list[str]:
+        return [line.strip() for line in self.emails.splitlines() if line.strip()]
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class Delivery(models.Model):
+    """One bulletin to one address: retried until sent, and a failure stays visible to staff."""
+
+    bulletin = models.ForeignKey(Bulletin, models.CASCADE, related_name="deliveries", verbose_name=_("bulletin"))
+    recipient_list = models.ForeignKey(RecipientList, models.SET_NULL, null=True, related_name="deliveries",
+                                       verbose_name=_("recipient list"))
+    email = models.EmailField(_("e-mail address"))
+    status = models.CharField(_("status"), max_length=8, choices=DeliveryStatus.choices,
+                              default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["bulletin", "email"]
+        constraints = [models.UniqueConstraint(fields=["bulletin", "email"], name="one_delivery_per_address")]
+
+    def __str__(self):
+        return f"{self.bulletin} → {self.email}"

@@ -3,7 +3,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from . import services
-from .models import Snapshot
+from .delivery import MAX_ATTEMPTS, queue_deliveries, send
+from .models import Delivery, DeliveryStatus, Snapshot
 
 
 @shared_task(name="evaluation.compute_snapshot")
@@ -26,4 +27,18 @@ def generate_bulletin(month: str, user_id: int | None = None) -> int:
 
     from .bulletin import generate_bulletin as generate
 
-    return generate(dt.date.fromisoformat(month), user_id and get_user_model().objects.get(pk=user_id)).pk
+    bulletin = generate(dt.date.fromisoformat(month), user_id and get_user_model().objects.get(pk=user_id))
+    for delivery in queue_deliveries(bulletin):
+        send_delivery.delay(delivery.pk)
+    return bulletin.pk
+
+
+@shared_task(name="evaluation.send_delivery", bind=True, max_retries=MAX_ATTEMPTS - 1)
+def send_delivery(self, delivery_id: int) -> str:
+    """Send one bulletin e-mail; on failure try again after 1, 2, 4, 8 minutes, then give up visibly."""
+    delivery = Delivery.objects.select_related("bulletin").get(pk=delivery_id)
+    if delivery.status != DeliveryStatus.PENDING:
+        return delivery.status
+    if not send(delivery) and delivery.status == DeliveryStatus.PENDING:
+        raise self.retry(countdown=60 * 2 ** (delivery.attempts - 1))
+    return delivery.status

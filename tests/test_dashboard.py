@@ -80,3 +80,51 @@ def test_bulletin_pdf_carries_the_snapshots_figures_in_real_chinese_text(novembe
     response = client.get(reverse("bulletin-pdf", args=[bulletin.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+@pytest.fixture
+def bulletin(november, users, settings, tmp_path):
+    from evaluation.bulletin import generate_bulletin
+    from evaluation.models import RecipientList
+
+    settings.MEDIA_ROOT = tmp_path
+    RecipientList.objects.create(name="区领导", emails="a@district.gov.cn\nb@district.gov.cn\n")
+    RecipientList.objects.create(name="部门领导", emails="b@district.gov.cn\nc@dept.gov.cn")
+    return generate_bulletin(dt.date(2026, 11, 1), users.leader)
+
+
+def test_bulletin_is_mailed_once_to_every_address_with_the_pdf(bulletin, mailoutbox):
+    from evaluation.delivery import queue_deliveries, send
+
+    deliveries = queue_deliveries(bulletin)
+    assert sorted(d.email for d in deliveries) == ["a@district.gov.cn", "b@district.gov.cn", "c@dept.gov.cn"]
+    assert all(send(d) for d in deliveries)
+    assert len(mailoutbox) == 3
+    name, content, mimetype = mailoutbox[0].attachments[0]
+    assert (name, mimetype) == ("bulletin-2026-11.pdf", "application/pdf") and content.startswith(b"%PDF")
+    assert queue_deliveries(bulletin) and len(queue_deliveries(bulletin)) == 3  # no duplicates on retry
+
+
+def test_a_failing_send_is_retried_then_marked_failed_and_the_center_told(bulletin, settings, city):
+    from dispatch.models import Notification
+    from evaluation.delivery import MAX_ATTEMPTS, queue_deliveries, send
+    from evaluation.models import DeliveryStatus
+
+    settings.EMAIL_BACKEND = "tests.test_dashboard.BrokenBackend"
+    delivery = queue_deliveries(bulletin)[0]
+    for attempt in range(1, MAX_ATTEMPTS):
+        assert send(delivery) is False
+        assert (delivery.status, delivery.attempts) == (DeliveryStatus.PENDING, attempt)
+        assert "SMTP down" in delivery.last_error
+    assert send(delivery) is False
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.FAILED, MAX_ATTEMPTS)
+    assert Notification.objects.filter(kind="delivery", organization=city.center).exists()
+
+
+class BrokenBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("SMTP down")
