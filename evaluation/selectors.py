@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from accounts.models import Organization
 
-from .models import Snapshot, SnapshotRow, SnapshotStatus
-from .scores import composite, formula_for, rating
+from .models import OtherAssessment, Snapshot, SnapshotRow, SnapshotStatus
+from .scores import assessment, composite, formula_for, rating
 
 KEY_RATES = ("handling_rate", "on_time_handling_rate", "closure_rate", "on_time_closure_rate", "rework_rate")
 
@@ -25,6 +25,8 @@ class ScoredRow:
     rank: int | None = None
     previous_score: float | None = None
     previous_rank: int | None = None
+    other_score: float | None = None
+    assessment: float | None = None
 
     @property
     def change(self) -> float | None:
@@ -58,6 +60,11 @@ def ranking(user, snapshot: Snapshot, previous: Snapshot | None, object_type: st
             if item.row.object_id in before:
                 item.previous_score, item.previous_rank = before[item.row.object_id].score, \
                     before[item.row.object_id].rank
+    if object_type == "unit":
+        others = dict(OtherAssessment.objects.filter(month=snapshot.period_start).values_list("unit_id", "score"))
+        for item in rows:
+            item.other_score = others.get(item.row.object_id)
+            item.assessment = assessment(item.score, item.other_score)
     return rows
 
 

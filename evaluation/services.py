@@ -62,3 +62,39 @@ def compute_history_snapshots(months: int) -> int:
         compute_snapshot(start_snapshot(start=start, end=end))
         start, end = previous_month(start)
     return months - 1
+
+
+@transaction.atomic
+def enter_assessments(*, month: dt.date, scores: dict[int, str], user) -> int:
+    """Store other assessment scores (0–100) per unit for a month; empty values remove an entry."""
+    from decimal import Decimal, InvalidOperation
+
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from accounts.models import Organization
+
+    from .models import OtherAssessment
+
+    allowed = set(Organization.objects.restrict(user).handling_units().values_list("pk", flat=True))
+    errors, written = {}, 0
+    for unit_id, raw in scores.items():
+        if unit_id not in allowed:
+            errors[str(unit_id)] = _("This unit is outside your area.")
+            continue
+        if raw in ("", None):
+            OtherAssessment.objects.filter(month=month, unit_id=unit_id).delete()
+            continue
+        try:
+            value = Decimal(str(raw))
+        except InvalidOperation:
+            value = None
+        if value is None or not 0 <= value <= 100:
+            errors[str(unit_id)] = _("A score between 0 and 100.")
+            continue
+        OtherAssessment.objects.update_or_create(month=month, unit_id=unit_id,
+                                                 defaults={"score": value, "entered_by": user})
+        written += 1
+    if errors:
+        raise ValidationError(errors)
+    return written

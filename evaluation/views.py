@@ -1,10 +1,13 @@
 import datetime as dt
+import io
 import json
 
+import pandas as pd
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.choices import Role
+from accounts.models import Organization
 
 from . import indicators, services
-from .models import Bulletin
+from .models import Bulletin, OtherAssessment, Snapshot, SnapshotStatus
 from .selectors import KEY_RATES, month_snapshot, ranking, trend
 from .tasks import compute_snapshot, generate_bulletin
 
@@ -49,6 +53,7 @@ def dashboard(request):
         "months": _months_back(services.previous_month(timezone.localdate())[0], 12)[::-1],
         "bulletins": Bulletin.objects.filter(month=month)[:5],
     }
+    context["running"] = Snapshot.objects.filter(status=SnapshotStatus.RUNNING, period_start=month)
     if snapshot:
         context["tables"] = [
             (_("Districts"), "district", ranking(request.user, snapshot, previous, "district")),
@@ -65,7 +70,52 @@ def dashboard(request):
             "volumes": {_("Reports"): [r["reports"] for _m, r in points],
                         _("Dispatched"): [r["dispatched"] for _m, r in points]},
         })
+    if snapshot and request.GET.get("export") == "xlsx":
+        return _workbook(month, context["tables"], rates)
     return render(request, "evaluation/dashboard.html", context)
+
+
+def _workbook(month, tables, rates) -> HttpResponse:
+    """Every table of the dashboard as a sheet (pandas)."""
+    out = io.BytesIO()
+    with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        for title, _object_type, rows in tables:
+            frame = pd.DataFrame([{
+                _("Rank"): s.rank, _("Name"): s.row.object_name,
+                **{str(label): s.row.counts.get(name) for name, label in (("reports", _("Reports")),
+                                                                         ("dispatched", _("Dispatched")))},
+                **{str(rates[k]): s.row.rates.get(k) for k in rates},
+                _("Score"): s.score, _("Rating"): s.rating, _("Change"): s.change,
+                _("Other assessment"): s.other_score, _("Performance assessment"): s.assessment,
+            } for s in rows])
+            frame.to_excel(writer, sheet_name=str(title)[:31], index=False)
+    response = HttpResponse(out.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="evaluation-{month:%Y-%m}.xlsx"'
+    return response
+
+
+@login_required
+def assessments(request):
+    """Staff enter the other assessment scores of each unit for a month."""
+    if not request.user.has_role(Role.LEADER, Role.ADMINISTRATOR) and not request.user.is_superuser:
+        raise PermissionDenied
+    month = _month(request.GET.get("month") or request.POST.get("month"))
+    units = Organization.objects.restrict(request.user).handling_units().order_by("unit_type", "name")
+    if request.method == "POST":
+        scores = {unit.pk: request.POST.get(f"unit-{unit.pk}", "").strip() for unit in units}
+        try:
+            written = services.enter_assessments(month=month, scores=scores, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(n)d scores saved.") % {"n": written})
+            return redirect(f"{reverse('dashboard')}?month={month:%Y-%m}")
+    entered = dict(OtherAssessment.objects.filter(month=month).values_list("unit_id", "score"))
+    return render(request, "evaluation/assessments.html", {
+        "month": month, "rows": [(unit, entered.get(unit.pk)) for unit in units],
+        "weight": round(100 * settings.PLATFORM_SCORE_WEIGHT),
+    })
 
 
 @login_required

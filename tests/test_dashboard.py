@@ -128,3 +128,32 @@ class BrokenBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("SMTP down")
+
+
+def test_other_assessments_make_the_performance_assessment(client, users, city, november):
+    client.force_login(users.leader)
+    url = reverse("assessments")
+    assert client.get(url, {"month": "2026-11"}).status_code == 200
+    bad = client.post(url, {"month": "2026-11", f"unit-{city.gov1.pk}": "120"}, follow=True)
+    assert any(m.level_tag == "error" for m in bad.context["messages"])
+    client.post(url, {"month": "2026-11", f"unit-{city.gov1.pk}": "80"})
+    response = client.get(reverse("dashboard"), {"month": "2026-11"})
+    tables = {kind: rows for _title, kind, rows in response.context["tables"]}
+    units = {s.row.object_id: s for s in tables["unit"]}
+    gov1 = units[city.gov1.pk]
+    assert gov1.other_score == 80 and gov1.assessment == pytest.approx(gov1.score * 0.5 + 40, abs=0.01)
+    client.force_login(users.dispatcher)
+    assert client.get(url).status_code == 403
+
+
+def test_dashboard_tables_export_to_excel(client, users, november):
+    import io
+
+    import pandas as pd
+
+    client.force_login(users.leader)
+    response = client.get(reverse("dashboard"), {"month": "2026-11", "export": "xlsx"})
+    sheets = pd.read_excel(io.BytesIO(response.content), sheet_name=None)
+    assert set(sheets) == {"区", "处置单位", "街道"}
+    assert list(sheets["区"]["名称"]) == ["东城区"]
+    assert "按期处置率" in sheets["处置单位"].columns
