@@ -124,6 +124,10 @@ OBJECTS = {
     "community": "community",
     "grid": "grid",
     "unit": "assignee",
+    # Breakdowns (not scored): by problem type and by how the problem was found.
+    "major": "category__major",
+    "category": "category",
+    "source": "source",
 }
 
 

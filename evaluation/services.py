@@ -1,15 +1,20 @@
 """Computing indicator snapshots (the Celery task and the web call this)."""
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Organization
+from cases.choices import CaseSource
+from cases.models import Category, MajorCategory
 from gis.models import Grid
 
 from . import indicators
-from .models import Snapshot, SnapshotRow, SnapshotStatus
+from .models import OtherAssessment, Snapshot, SnapshotRow, SnapshotStatus
 
 
 def previous_month(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -26,6 +31,14 @@ def start_snapshot(*, start: dt.date, end: dt.date, user=None, as_of: dt.datetim
 def _names(object_type: str, ids) -> dict:
     if object_type == "grid":
         return dict(Grid.objects.filter(pk__in=ids).values_list("pk", "code"))
+    if object_type == "major":
+        return {pk: f"{code} {name}" for pk, code, name in MajorCategory.objects.filter(pk__in=ids)
+                .values_list("pk", "code", "name")}
+    if object_type == "category":
+        return {pk: f"{code} {name}" for pk, code, name in Category.objects.filter(pk__in=ids)
+                .values_list("pk", "full_code", "name")}
+    if object_type == "source":
+        return {value: str(CaseSource(value).label) for value in ids}
     return dict(Organization.objects.filter(pk__in=ids).values_list("pk", "name"))
 
 
@@ -39,9 +52,11 @@ def compute_snapshot(snapshot: Snapshot) -> Snapshot:
             counted = indicators.count_rows(cases, object_type, snapshot.as_of)
             names = _names(object_type, [r["object_id"] for r in counted if r["object_id"] is not None])
             for counts in counted:
-                object_id = counts.pop("object_id")
+                key = counts.pop("object_id")
+                # Sources are words, not ids: their name is kept and the id left empty.
+                object_id = key if isinstance(key, int) else None
                 rows.append(SnapshotRow(snapshot=snapshot, object_type=object_type, object_id=object_id,
-                                        object_name=names.get(object_id, "") if object_id else "",
+                                        object_name=names.get(key, "") if key else "",
                                         counts=counts, rates=indicators.rates(counts)))
             Snapshot.objects.filter(pk=snapshot.pk).update(progress=int(90 * done / len(types)))
         with transaction.atomic():
@@ -58,7 +73,7 @@ def compute_snapshot(snapshot: Snapshot) -> Snapshot:
 def compute_history_snapshots(months: int) -> int:
     """A snapshot for each of the last ``months`` full months (the demo's year on the dashboard)."""
     start, end = previous_month(timezone.localdate())
-    for _ in range(months - 1):
+    for _month in range(months - 1):
         compute_snapshot(start_snapshot(start=start, end=end))
         start, end = previous_month(start)
     return months - 1
@@ -67,15 +82,6 @@ def compute_history_snapshots(months: int) -> int:
 @transaction.atomic
 def enter_assessments(*, month: dt.date, scores: dict[int, str], user) -> int:
     """Store other assessment scores (0–100) per unit for a month; empty values remove an entry."""
-    from decimal import Decimal, InvalidOperation
-
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
-    from accounts.models import Organization
-
-    from .models import OtherAssessment
-
     allowed = set(Organization.objects.restrict(user).handling_units().values_list("pk", flat=True))
     errors, written = {}, 0
     for unit_id, raw in scores.items():

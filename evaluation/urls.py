@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("compute/", views.compute, name="dashboard-compute"),
     path("assessments/", views.assessments, name="assessments"),
+    path("<slug:object_type>/<int:object_id>/", views.history, name="evaluation-history"),
     path("bulletin/", views.bulletin, name="bulletin-generate"),
     path("bulletin/<int:pk>.pdf", views.bulletin_pdf, name="bulletin-pdf"),
 ]

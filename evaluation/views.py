@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -59,6 +59,10 @@ def dashboard(request):
             (_("Districts"), "district", ranking(request.user, snapshot, previous, "district")),
             (_("Handling units"), "unit", ranking(request.user, snapshot, previous, "unit")),
             (_("Streets"), "street", ranking(request.user, snapshot, previous, "street")),
+        ]
+        context["breakdowns"] = [
+            (_("By source"), snapshot.rows.filter(object_type="source").order_by("object_name")),
+            (_("By major category"), snapshot.rows.filter(object_type="major").order_by("object_name")),
         ]
         context["city"] = snapshot.rows.filter(object_type="city").first()
         context["previous_city"] = previous.rows.filter(object_type="city").first() if previous else None
@@ -152,3 +156,25 @@ def bulletin_pdf(request, pk):
     document = get_object_or_404(Bulletin, pk=pk)
     return FileResponse(document.pdf.open("rb"), content_type="application/pdf",
                         filename=f"bulletin-{document.month:%Y-%m}.pdf")
+
+
+@login_required
+def history(request, object_type, object_id):
+    """Vertical comparison: one district, street or unit month by month over the last twelve months."""
+    if not request.user.has_role(*VIEWERS) and not request.user.is_superuser:
+        raise PermissionDenied
+    if object_type not in ("district", "street", "community", "unit"):
+        raise Http404
+    organization = get_object_or_404(Organization.objects.restrict(request.user), pk=object_id)
+    month = _month(request.GET.get("month"))
+    rates = {r.name: r.label for r in indicators.RATES}
+    rows = []
+    for m in _months_back(month, 12):
+        snapshot = month_snapshot(m)
+        row = snapshot.rows.filter(object_type=object_type, object_id=object_id).first() if snapshot else None
+        if row:
+            rows.append((m, row))
+    return render(request, "evaluation/history.html", {
+        "organization": organization, "object_type": object_type, "rows": rows, "month": month,
+        "rates": list(rates.items()),
+    })

@@ -157,3 +157,16 @@ def test_dashboard_tables_export_to_excel(client, users, november):
     assert set(sheets) == {"区", "处置单位", "街道"}
     assert list(sheets["区"]["名称"]) == ["东城区"]
     assert "按期处置率" in sheets["处置单位"].columns
+
+
+def test_breakdowns_and_month_by_month(client, users, city, november):
+    from evaluation.models import SnapshotRow
+
+    hotline = SnapshotRow.objects.get(snapshot=november, object_type="source", object_name="热线 12345/12319")
+    assert hotline.counts["reports"] == 10 and hotline.object_id is None  # all but the supervisor's own
+    assert SnapshotRow.objects.filter(snapshot=november, object_type="major").count() == 1
+    client.force_login(users.leader)
+    response = client.get(reverse("evaluation-history", args=["district", city.d1.pk]), {"month": "2026-11"})
+    assert [m.month for m, _row in response.context["rows"]] == [11]
+    client.force_login(users.district_operator_d2)
+    assert client.get(reverse("evaluation-history", args=["district", city.d1.pk])).status_code == 404
