@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from . import indicators
 from .models import Bulletin, Snapshot
-from .selectors import KEY_RATES, _scored, month_snapshot, trend
+from .selectors import KEY_RATES, month_snapshot, scored_rows, trend
 
 FONT = "Noto Sans CJK SC"
 
@@ -54,9 +54,9 @@ def context(snapshot: Snapshot) -> dict:
         months.insert(0, (months[0] - dt.timedelta(days=1)).replace(day=1))
 
     def ranked(object_type):
-        rows = _scored(snapshot, object_type, None)
+        rows = scored_rows(snapshot, object_type, None)
         if previous:
-            before = {s.row.object_id: s for s in _scored(previous, object_type, None)}
+            before = {s.row.object_id: s for s in scored_rows(previous, object_type, None)}
             for item in rows:
                 if item.row.object_id in before:
                     item.previous_score, item.previous_rank = before[item.row.object_id].score, \

@@ -27,6 +27,31 @@ DEFAULT_FORMULAS = {
         {"label": "on-time closure rate", "rate": "on_time_closure_rate", "weight": 0.40},
     ],
 }
+# Volume score, more is better [std]: ≤ 100 → 0, 101–300 → 40, 301–500 → 60, 501–1200 → 75, 1201–2000 → 90.
+VOLUME_BRACKETS = [[100, 0], [300, 40], [500, 60], [1200, 75], [2000, 90], [None, 100]]
+DEFAULT_FORMULAS |= {
+    "supervisor": [
+        {"label": "valid-report rate", "rate": "valid_report_rate", "weight": 0.40},
+        {"label": "1 − missed rate", "rate": "missed_rate", "complement": True, "weight": 0.20},
+        {"label": "on-time verification", "rate": "on_time_verification_rate", "weight": 0.20},
+        {"label": "on-time check", "rate": "on_time_check_rate", "weight": 0.20},
+    ],
+    "intake": [
+        {"label": "accepted-volume score", "count": "accepted", "brackets": VOLUME_BRACKETS, "weight": 0.25},
+        {"label": "verification tasks sent on time", "rate": "on_time_intake_rate", "weight": 0.40},
+        {"label": "check tasks sent on time", "rate": "check_sent_on_time_rate", "weight": 0.35},
+    ],
+    "shift_leader": [
+        {"label": "on-time registration", "rate": "on_time_registration_rate", "weight": 0.25},
+        {"label": "accurate registration", "rate": "accurate_registration_rate", "weight": 0.40},
+        {"label": "on-time closure", "rate": "on_time_closure_review_rate", "weight": 0.35},
+    ],
+    "dispatcher": [
+        {"label": "dispatch-volume score", "count": "dispatched", "brackets": VOLUME_BRACKETS, "weight": 0.20},
+        {"label": "on-time dispatch", "rate": "on_time_dispatch_rate", "weight": 0.40},
+        {"label": "accurate dispatch", "rate": "accurate_dispatch_rate", "weight": 0.40},
+    ],
+}
 RATINGS = [(90, "A"), (75, "B"), (60, "C"), (40, "D"), (0, "E")]
 AREA_TYPES = ("city", "district", "street", "community", "grid")
 
@@ -47,7 +72,7 @@ def bracket_score(value: int, brackets) -> float:
 def composite(formula: ScoreFormula, counts: dict, rates: dict) -> float | None:
     """0–100, or None when a rate the formula needs has no denominator this period."""
     rates = rates | {"supervisor_report_share": counts["reports_supervisor"] / counts["reports"]
-                     if counts.get("reports") else None}
+                     if counts.get("reports") and "reports_supervisor" in counts else None}
     total = 0.0
     for part in formula.components:
         if "count" in part:

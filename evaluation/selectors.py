@@ -35,7 +35,7 @@ class ScoredRow:
         return round(self.score - self.previous_score, 2)
 
 
-def _scored(snapshot: Snapshot, object_type: str, ids: set[int] | None) -> list[ScoredRow]:
+def scored_rows(snapshot: Snapshot, object_type: str, ids: set[int] | None) -> list[ScoredRow]:
     formula = formula_for("unit" if object_type == "unit" else object_type, snapshot.period_start)
     rows = snapshot.rows.filter(object_type=object_type)
     if ids is not None:
@@ -53,9 +53,9 @@ def _scored(snapshot: Snapshot, object_type: str, ids: set[int] | None) -> list[
 def ranking(user, snapshot: Snapshot, previous: Snapshot | None, object_type: str) -> list[ScoredRow]:
     """Scored rows of the objects in the user's scope, ranked, with last month's score and rank."""
     ids = set(Organization.objects.restrict(user).values_list("pk", flat=True))
-    rows = _scored(snapshot, object_type, ids)
+    rows = scored_rows(snapshot, object_type, ids)
     if previous is not None:
-        before = {s.row.object_id: s for s in _scored(previous, object_type, ids)}
+        before = {s.row.object_id: s for s in scored_rows(previous, object_type, ids)}
         for item in rows:
             if item.row.object_id in before:
                 item.previous_score, item.previous_rank = before[item.row.object_id].score, \

@@ -3,6 +3,7 @@
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,7 +14,7 @@ from cases.choices import CaseSource
 from cases.models import Category, MajorCategory
 from gis.models import Grid
 
-from . import indicators
+from . import indicators, posts
 from .models import OtherAssessment, Snapshot, SnapshotRow, SnapshotStatus
 
 
@@ -59,6 +60,12 @@ def compute_snapshot(snapshot: Snapshot) -> Snapshot:
                                         object_name=names.get(key, "") if key else "",
                                         counts=counts, rates=indicators.rates(counts)))
             Snapshot.objects.filter(pk=snapshot.pk).update(progress=int(90 * done / len(types)))
+        names = dict(get_user_model().objects.values_list("pk", "full_name"))
+        for post, people in posts.post_counts(cases, snapshot.as_of).items():
+            for person, counts in people.items():
+                rows.append(SnapshotRow(snapshot=snapshot, object_type=post, object_id=person,
+                                        object_name=names.get(person, ""), counts=counts,
+                                        rates=posts.post_rates(post, counts)))
         with transaction.atomic():
             SnapshotRow.objects.bulk_create(rows, batch_size=2000)
             Snapshot.objects.filter(pk=snapshot.pk).update(status=SnapshotStatus.DONE, progress=100,

@@ -19,7 +19,7 @@ from accounts.models import Organization
 
 from . import indicators, services
 from .models import Bulletin, OtherAssessment, Snapshot, SnapshotStatus
-from .selectors import KEY_RATES, month_snapshot, ranking, trend
+from .selectors import KEY_RATES, month_snapshot, ranking, scored_rows, trend
 from .tasks import compute_snapshot, generate_bulletin
 
 VIEWERS = (Role.LEADER, Role.ADMINISTRATOR, Role.DISPATCHER, Role.SHIFT_LEADER, Role.INTAKE_OPERATOR,
@@ -60,6 +60,14 @@ def dashboard(request):
             (_("Handling units"), "unit", ranking(request.user, snapshot, previous, "unit")),
             (_("Streets"), "street", ranking(request.user, snapshot, previous, "street")),
         ]
+        if request.user.is_superuser or request.user.has_role(Role.LEADER, Role.ADMINISTRATOR) or \
+                getattr(request.user.organization, "kind", "") == "center":
+            context["post_tables"] = [
+                (_("Supervisors"), scored_rows(snapshot, "supervisor", None)[:30]),
+                (_("Intake operators"), scored_rows(snapshot, "intake", None)),
+                (_("Shift leaders"), scored_rows(snapshot, "shift_leader", None)),
+                (_("Dispatchers"), scored_rows(snapshot, "dispatcher", None)),
+            ]
         context["breakdowns"] = [
             (_("By source"), snapshot.rows.filter(object_type="source").order_by("object_name")),
             (_("By major category"), snapshot.rows.filter(object_type="major").order_by("object_name")),

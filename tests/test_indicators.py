@@ -84,3 +84,15 @@ def test_every_count_drills_down_to_exactly_its_cases(november, users, city, cli
             "reported_from": "2026-11-01", "reported_to": "2026-11-30",
         })
         assert response.context["page"].paginator.count == counts[fact], fact
+
+
+def test_post_indicators_count_the_steps_each_person_completed(november, users):
+    supervisor = row(november, "supervisor", users.supervisor.pk).counts
+    assert supervisor["verified"] == 9 and supervisor["checked"] == 6  # the reworked case was checked 3 times
+    shift = row(november, "shift_leader", users.shift_leader.pk)
+    assert (shift.counts["registered"], shift.counts["voided"], shift.counts["closed"]) == (9, 1, 4)
+    assert shift.rates["accurate_registration_rate"] == pytest.approx(8 / 9)
+    dispatcher = row(november, "dispatcher", users.dispatcher.pk)
+    assert (dispatcher.counts["dispatched"], dispatcher.counts["wrongly_dispatched"]) == (9, 1)
+    intake = row(november, "intake", users.intake_operator.pk).counts
+    assert intake["accepted"] == 9 and intake["check_sent"] == 6  # the not-accepted report is not "accepted"

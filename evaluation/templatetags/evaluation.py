@@ -12,3 +12,12 @@ def item(mapping, key):
 def pct(value):
     """0.9479 → "94.79 %"; an empty rate (no denominator) → "—"."""
     return "—" if value is None else f"{value * 100:.2f} %"
+
+
+@register.filter
+def rate_label(name):
+    from evaluation.indicators import RATES
+    from evaluation.posts import POST_LABELS
+
+    labels = {r.name: r.label for r in RATES} | POST_LABELS
+    return labels.get(name, name)

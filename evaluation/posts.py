@@ -1,0 +1,112 @@
+"""Indicators of the center's posts and the supervisors, per person (domain spec §5, evaluation objects).
+
+Each count is over the steps the person completed (the state machine records who completed each step),
+for cases in the snapshot's cohort, as of its computation time:
+- supervisor: reports made, of which valid; verifications and checks done, and on time; missed reports
+  (verified public reports in the grids of their responsibility grid);
+- intake operator: reports taken in (accepted or sent for verification) and on time; check tasks sent, on time;
+- shift leader: registrations approved and on time, of which voided later; closures approved and on time;
+- dispatcher: dispatches and on time; wrong dispatches (the unit returned the case it was sent).
+"""
+
+from collections import defaultdict
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import CaseSource, CaseState, Stage
+from cases.models import CaseEvent, CaseStep
+
+SUPERVISOR_SOURCES = (CaseSource.SUPERVISOR, CaseSource.SPECIAL)
+POSTS = ("supervisor", "intake", "shift_leader", "dispatcher")
+
+
+def _steps(cases, as_of, stage, outcomes=None):
+    steps = CaseStep.objects.filter(case__in=cases, stage=stage, completed_at__lte=as_of, person__isnull=False)
+    if outcomes:
+        steps = steps.filter(outcome__in=outcomes)
+    return {row["person"]: (row["n"], row["on_time"]) for row in steps.values("person").annotate(
+        n=Count("pk"), on_time=Count("pk", filter=Q(on_time=True)))}
+
+
+def post_counts(cases, as_of) -> dict[str, dict[int, dict[str, int]]]:
+    """{post: {user id: counts}}."""
+    rows: dict[str, dict[int, dict[str, int]]] = {post: defaultdict(dict) for post in POSTS}
+    valid = ~Q(state__in=(CaseState.NOT_ACCEPTED, CaseState.NOT_REGISTERED, CaseState.CANCELLED))
+    for row in cases.filter(source__in=SUPERVISOR_SOURCES, reporter__isnull=False).values("reporter").annotate(
+            reports=Count("pk"), valid=Count("pk", filter=valid & Q(events__action="register"), distinct=True),
+            registered=Count("pk", filter=Q(events__action="register"), distinct=True)):
+        rows["supervisor"][row["reporter"]] |= {k: row[k] for k in ("reports", "valid", "registered")}
+    for row in cases.exclude(source__in=SUPERVISOR_SOURCES).filter(
+            grid__supervisor__isnull=False, events__action="verify", events__data__found=True).values(
+            "grid__supervisor").annotate(missed=Count("pk", distinct=True)):
+        rows["supervisor"][row["grid__supervisor"]]["missed"] = row["missed"]
+    for stage, prefix in ((Stage.VERIFY, "verified"), (Stage.CHECK, "checked")):
+        for person, (n, on_time) in _steps(cases, as_of, stage).items():
+            rows["supervisor"][person] |= {prefix: n, f"{prefix}_on_time": on_time}
+    for person, (n, on_time) in _steps(cases, as_of, Stage.INTAKE, ("accept", "send_verification")).items():
+        rows["intake"][person] |= {"accepted": n, "accepted_on_time": on_time}
+    for person, (n, on_time) in _steps(cases, as_of, Stage.SEND_CHECK, ("send_check",)).items():
+        rows["intake"][person] |= {"check_sent": n, "check_sent_on_time": on_time}
+    for person, (n, on_time) in _steps(cases, as_of, Stage.REGISTER, ("register",)).items():
+        rows["shift_leader"][person] |= {"registered": n, "registered_on_time": on_time}
+    for row in CaseEvent.objects.filter(case__in=cases, action="register", at__lte=as_of,
+                                        case__state=CaseState.CANCELLED).values("actor").annotate(n=Count("pk")):
+        rows["shift_leader"][row["actor"]]["voided"] = row["n"]
+    for person, (n, on_time) in _steps(cases, as_of, Stage.CLOSE, ("close", "closed")).items():
+        rows["shift_leader"][person] |= {"closed": n, "closed_on_time": on_time}
+    for person, (n, on_time) in _steps(cases, as_of, Stage.DISPATCH, ("dispatch",)).items():
+        rows["dispatcher"][person] |= {"dispatched": n, "dispatched_on_time": on_time}
+    for actor, wrong in _wrong_dispatches(cases, as_of).items():
+        rows["dispatcher"][actor]["wrongly_dispatched"] = wrong
+    return {post: {pk: dict(counts) for pk, counts in people.items() if pk} for post, people in rows.items()}
+
+
+def _wrong_dispatches(cases, as_of) -> dict[int, int]:
+    """Who sent each returned case to the unit that returned it (the dispatch just before the return)."""
+    events = CaseEvent.objects.filter(case__in=cases, action__in=("dispatch", "return"), at__lte=as_of).order_by(
+        "case_id", "at", "pk").values_list("case_id", "action", "actor_id")
+    wrong, last_dispatcher = defaultdict(int), {}
+    for case_id, action, actor in events:
+        if action == "dispatch":
+            last_dispatcher[case_id] = actor
+        elif case_id in last_dispatcher:
+            wrong[last_dispatcher[case_id]] += 1
+    return wrong
+
+
+def _rate(counts, numerator, denominator, complement=False):
+    total = counts.get(denominator, 0)
+    if not total:
+        return None
+    part = counts.get(numerator, 0)
+    return (total - part) / total if complement else part / total
+
+
+POST_RATES = {
+    "supervisor": {"valid_report_rate": ("valid", "reports", False), "missed_rate": ("missed", "registered", False),
+                   "on_time_verification_rate": ("verified_on_time", "verified", False),
+                   "on_time_check_rate": ("checked_on_time", "checked", False)},
+    "intake": {"on_time_intake_rate": ("accepted_on_time", "accepted", False),
+               "check_sent_on_time_rate": ("check_sent_on_time", "check_sent", False)},
+    "shift_leader": {"on_time_registration_rate": ("registered_on_time", "registered", False),
+                     "accurate_registration_rate": ("voided", "registered", True),
+                     "on_time_closure_review_rate": ("closed_on_time", "closed", False)},
+    "dispatcher": {"on_time_dispatch_rate": ("dispatched_on_time", "dispatched", False),
+                   "accurate_dispatch_rate": ("wrongly_dispatched", "dispatched", True)},
+}
+
+
+def post_rates(post: str, counts: dict) -> dict:
+    return {name: _rate(counts, *spec) for name, spec in POST_RATES[post].items()}
+
+
+POST_LABELS = {
+    "valid_report_rate": _("Valid report rate"), "missed_rate": _("Missed report rate"),
+    "on_time_verification_rate": _("On-time verification rate"), "on_time_check_rate": _("On-time check rate"),
+    "on_time_intake_rate": _("On-time intake rate"), "check_sent_on_time_rate": _("Check tasks sent on time"),
+    "on_time_registration_rate": _("On-time registration rate"),
+    "accurate_registration_rate": _("Accurate registration rate"),
+    "on_time_closure_review_rate": _("On-time closure review rate"),
+    "on_time_dispatch_rate": _("On-time dispatch rate"), "accurate_dispatch_rate": _("Accurate dispatch rate"),
+}
