@@ -54,8 +54,10 @@ def compute_snapshot(snapshot: Snapshot) -> Snapshot:
             names = _names(object_type, [r["object_id"] for r in counted if r["object_id"] is not None])
             for counts in counted:
                 key = counts.pop("object_id")
-                # Sources are words, not ids: their name is kept and the id left empty.
+                # Sources are words, not ids: the id stays empty and the word is kept with the counts.
                 object_id = key if isinstance(key, int) else None
+                if object_type == "source":
+                    counts["source_key"] = key
                 rows.append(SnapshotRow(snapshot=snapshot, object_type=object_type, object_id=object_id,
                                         object_name=names.get(key, "") if key else "",
                                         counts=counts, rates=indicators.rates(counts)))

@@ -69,9 +69,10 @@ def dashboard(request):
                 (_("Dispatchers"), scored_rows(snapshot, "dispatcher", None)),
             ]
         context["breakdowns"] = [
-            (_("By source"), snapshot.rows.filter(object_type="source").order_by("object_name")),
-            (_("By major category"), snapshot.rows.filter(object_type="major").order_by("object_name")),
+            (_("By source"), "source", snapshot.rows.filter(object_type="source").order_by("object_name")),
+            (_("By major category"), "major", snapshot.rows.filter(object_type="major").order_by("object_name")),
         ]
+        context["facts"] = ("reports", "dispatched")
         context["city"] = snapshot.rows.filter(object_type="city").first()
         context["previous_city"] = previous.rows.filter(object_type="city").first() if previous else None
         points = trend(_months_back(month, 12))
@@ -81,6 +82,8 @@ def dashboard(request):
                        for k in ("on_time_handling_rate", "closure_rate", "on_time_closure_rate")},
             "volumes": {_("Reports"): [r["reports"] for _m, r in points],
                         _("Dispatched"): [r["dispatched"] for _m, r in points]},
+            "district_scores": {s.row.object_name: s.score for s in context["tables"][0][2]},
+            "category_shares": {r.object_name: r.counts["reports"] for r in context["breakdowns"][1][2]},
         })
     if snapshot and request.GET.get("export") == "xlsx":
         return _workbook(month, context["tables"], rates)

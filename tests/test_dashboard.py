@@ -170,3 +170,29 @@ def test_breakdowns_and_month_by_month(client, users, city, november):
     assert [m.month for m, _row in response.context["rows"]] == [11]
     client.force_login(users.district_operator_d2)
     assert client.get(reverse("evaluation-history", args=["district", city.d1.pk])).status_code == 404
+
+
+def test_breakdown_counts_drill_down_to_their_cases(client, users, city, november):
+    from evaluation.models import SnapshotRow
+
+    client.force_login(users.leader)
+    for row in SnapshotRow.objects.filter(snapshot=november, object_type__in=("source", "major")):
+        param = "source" if row.object_type == "source" else "major"
+        value = row.counts["source_key"] if param == "source" else row.object_id
+        for fact in ("reports", "dispatched"):
+            response = client.get(reverse("case-list"), {
+                "fact": fact, "as_of": november.as_of.isoformat(), param: value,
+                "reported_from": "2026-11-01", "reported_to": "2026-11-30"})
+            assert response.context["page"].paginator.count == row.counts[fact], (row.object_name, fact)
+
+
+def test_compute_indicators_command_takes_any_range(histories, capsys):
+    from django.core.management import call_command
+
+    from evaluation.models import Snapshot
+
+    call_command("compute_indicators", "--from", "2026-11-02", "--to", "2026-11-05")
+    assert "3 reports" in capsys.readouterr().out  # the cases of 2, 3 and 5 November
+    snapshot = Snapshot.objects.get(period_start=dt.date(2026, 11, 2))
+    assert (snapshot.period_end, snapshot.rows.get(object_type="city").counts["reports"]) == (
+        dt.date(2026, 11, 5), 3)
