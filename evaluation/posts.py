@@ -11,7 +11,7 @@ for cases in the snapshot's cohort, as of its computation time:
 
 from collections import defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import CaseSource, CaseState, Stage
@@ -32,14 +32,14 @@ def _steps(cases, as_of, stage, outcomes=None):
 def post_counts(cases, as_of) -> dict[str, dict[int, dict[str, int]]]:
     """{post: {user id: counts}}."""
     rows: dict[str, dict[int, dict[str, int]]] = {post: defaultdict(dict) for post in POSTS}
-    valid = ~Q(state__in=(CaseState.NOT_ACCEPTED, CaseState.NOT_REGISTERED, CaseState.CANCELLED))
+    registered = Q(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), action="register")))
+    valid = registered & ~Q(state__in=(CaseState.NOT_ACCEPTED, CaseState.NOT_REGISTERED, CaseState.CANCELLED))
     for row in cases.filter(source__in=SUPERVISOR_SOURCES, reporter__isnull=False).values("reporter").annotate(
-            reports=Count("pk"), valid=Count("pk", filter=valid & Q(events__action="register"), distinct=True),
-            registered=Count("pk", filter=Q(events__action="register"), distinct=True)):
+            reports=Count("pk"), valid=Count("pk", filter=valid), registered=Count("pk", filter=registered)):
         rows["supervisor"][row["reporter"]] |= {k: row[k] for k in ("reports", "valid", "registered")}
-    for row in cases.exclude(source__in=SUPERVISOR_SOURCES).filter(
-            grid__supervisor__isnull=False, events__action="verify", events__data__found=True).values(
-            "grid__supervisor").annotate(missed=Count("pk", distinct=True)):
+    found = Exists(CaseStep.objects.filter(case=OuterRef("pk"), stage=Stage.VERIFY, outcome="found"))
+    for row in cases.exclude(source__in=SUPERVISOR_SOURCES).filter(found, grid__supervisor__isnull=False).values(
+            "grid__supervisor").annotate(missed=Count("pk")):
         rows["supervisor"][row["grid__supervisor"]]["missed"] = row["missed"]
     for stage, prefix in ((Stage.VERIFY, "verified"), (Stage.CHECK, "checked")):
         for person, (n, on_time) in _steps(cases, as_of, stage).items():
