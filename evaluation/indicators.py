@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db import connection
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -148,6 +149,40 @@ def count_rows(cases, object_type: str, as_of: dt.datetime) -> list[dict]:
         {"object_id": row.pop(field), **row}
         for row in cases.exclude(**{f"{field}__isnull": True}).values(field).annotate(**aggregates).order_by(field)
     ]
+
+
+def count_all(cases, as_of: dt.datetime) -> dict[str, list[dict]]:
+    """The rows of every object type at once. Each case's facts are evaluated once, into a temporary table
+    made from the same conditions as ``count_rows``; every object type is then a plain grouped count of
+    that table. Same results, one pass over the cases and their steps and events instead of one per type."""
+    conditions = facts(as_of)
+    groups = {f"g_{t}": F(field) for t, field in OBJECTS.items() if field}
+    annotated = cases.annotate(
+        **groups, **{f"f_{name}": ExpressionWrapper(q, output_field=BooleanField()) for name, q in conditions.items()}
+    ).values(*groups, *(f"f_{name}" for name in conditions), *SUMS.values())
+    sql, params = annotated.query.sql_with_params()
+    counts = ", ".join(
+        [f"COUNT(*) FILTER (WHERE f_{name}) AS {name}" for name in conditions]
+        + [f"COALESCE(SUM({field}), 0) AS {name}" for name, field in SUMS.items()]
+    )
+    names = list(conditions) + list(SUMS)
+    result = {}
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS evaluation_facts")
+        cursor.execute(f"CREATE TEMPORARY TABLE evaluation_facts AS {sql}", params)
+        try:
+            for object_type, field in OBJECTS.items():
+                if field is None:
+                    cursor.execute(f"SELECT NULL, {counts} FROM evaluation_facts")
+                else:
+                    column = f"g_{object_type}"
+                    cursor.execute(f"SELECT {column}, {counts} FROM evaluation_facts WHERE {column} IS NOT NULL "
+                                   f"GROUP BY {column} ORDER BY {column}")
+                result[object_type] = [{"object_id": row[0], **dict(zip(names, map(int, row[1:]), strict=True))}
+                                       for row in cursor.fetchall()]
+        finally:
+            cursor.execute("DROP TABLE IF EXISTS evaluation_facts")
+    return result
 
 
 def rates(counts: dict[str, int]) -> dict[str, float | None]:

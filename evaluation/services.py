@@ -48,9 +48,10 @@ def compute_snapshot(snapshot: Snapshot) -> Snapshot:
     try:
         cases = indicators.cohort(snapshot.period_start, snapshot.period_end)
         rows = []
+        every = indicators.count_all(cases, snapshot.as_of)
         types = list(indicators.OBJECTS)
         for done, object_type in enumerate(types, 1):
-            counted = indicators.count_rows(cases, object_type, snapshot.as_of)
+            counted = every[object_type]
             names = _names(object_type, [r["object_id"] for r in counted if r["object_id"] is not None])
             for counts in counted:
                 key = counts.pop("object_id")

@@ -96,3 +96,10 @@ def test_post_indicators_count_the_steps_each_person_completed(november, users):
     assert (dispatcher.counts["dispatched"], dispatcher.counts["wrongly_dispatched"]) == (9, 1)
     intake = row(november, "intake", users.intake_operator.pk).counts
     assert intake["accepted"] == 9 and intake["check_sent"] == 6  # the not-accepted report is not "accepted"
+
+
+def test_the_one_pass_computation_equals_the_per_type_queries(histories):
+    cases = indicators.cohort(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    every = indicators.count_all(cases, AS_OF)
+    for object_type in indicators.OBJECTS:
+        assert every[object_type] == indicators.count_rows(cases, object_type, AS_OF), object_type
