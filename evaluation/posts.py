@@ -11,7 +11,7 @@ for cases in the snapshot's cohort, as of its computation time:
 
 from collections import defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import CaseSource, CaseState, Stage
@@ -64,15 +64,12 @@ def post_counts(cases, as_of) -> dict[str, dict[int, dict[str, int]]]:
 
 def _wrong_dispatches(cases, as_of) -> dict[int, int]:
     """Who sent each returned case to the unit that returned it (the dispatch just before the return)."""
-    events = CaseEvent.objects.filter(case__in=cases, action__in=("dispatch", "return"), at__lte=as_of).order_by(
-        "case_id", "at", "pk").values_list("case_id", "action", "actor_id")
-    wrong, last_dispatcher = defaultdict(int), {}
-    for case_id, action, actor in events:
-        if action == "dispatch":
-            last_dispatcher[case_id] = actor
-        elif case_id in last_dispatcher:
-            wrong[last_dispatcher[case_id]] += 1
-    return wrong
+    sender = CaseEvent.objects.filter(case=OuterRef("case"), action="dispatch", at__lte=OuterRef("at")).order_by(
+        "-at", "-pk").values("actor")[:1]
+    returns = CaseEvent.objects.filter(case__in=cases, action="return", at__lte=as_of).annotate(
+        dispatcher=Subquery(sender))
+    return {row["dispatcher"]: row["n"] for row in returns.values("dispatcher").annotate(n=Count("pk"))
+            if row["dispatcher"]}
 
 
 def _rate(counts, numerator, denominator, complement=False):
