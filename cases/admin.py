@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from citymgmt.admin import ReadOnlyAdminMixin
+
 from .models import (
     CalendarDay,
     Case,
@@ -103,7 +105,7 @@ class StepInline(ReadOnlyInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only here: cases change only through their actions (the workbench or the API)."""
 
     list_display = ("number", "state", "category", "district", "assignee", "reported_at", "is_overdue")
@@ -112,12 +114,3 @@ class CaseAdmin(admin.ModelAdmin):
     list_select_related = ("category", "district", "assignee")
     date_hierarchy = "reported_at"
     inlines = [StepInline, EventInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

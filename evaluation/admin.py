@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from citymgmt.admin import ReadOnlyAdminMixin
+
 from .models import Bulletin, Delivery, OtherAssessment, RecipientList, ScoreFormula, Snapshot, SnapshotRow
 
 
@@ -13,22 +15,13 @@ class RowInline(admin.TabularInline):
 
 
 @admin.register(Snapshot)
-class SnapshotAdmin(admin.ModelAdmin):
+class SnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: snapshots are made by the computation and never changed."""
 
     list_display = ("period_start", "period_end", "as_of", "status", "progress", "rule_version", "created_by")
     list_filter = ("status", "rule_version")
     date_hierarchy = "period_start"
     search_fields = ("rule_version",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ScoreFormula)
@@ -51,16 +44,10 @@ class OtherAssessmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Bulletin)
-class BulletinAdmin(admin.ModelAdmin):
+class BulletinAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("month", "pages", "generated_at", "generated_by", "pdf")
     date_hierarchy = "month"
     search_fields = ("month",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RecipientList)
