@@ -204,3 +204,23 @@ def timing_light(case: Case, now: dt.datetime | None = None) -> str:
     if not limit:
         limit, used = case.stage_deadline - start, now - start
     return "yellow" if limit and used / limit >= 0.8 else "green"
+
+
+DUPLICATE_METRES = 50
+DUPLICATE_DAYS = 3
+
+
+def possible_duplicates(case: Case, limit: int = 5) -> QuerySet[Case]:
+    """Other cases of the same category within ``DUPLICATE_METRES`` and ``DUPLICATE_DAYS`` [default], for the
+    intake operator to compare before accepting (spec §10: nearby-duplicate warning)."""
+    if case.location is None:
+        return Case.objects.none()
+    from django.contrib.gis.measure import D
+
+    window = dt.timedelta(days=DUPLICATE_DAYS)
+    return (
+        Case.objects.filter(category=case.category, location__distance_lte=(case.location, D(m=DUPLICATE_METRES)),
+                            reported_at__range=(case.reported_at - window, case.reported_at + window))
+        .exclude(pk=case.pk).exclude(state__in=(CaseState.NOT_ACCEPTED, CaseState.CANCELLED))
+        .order_by("-reported_at")[:limit]
+    )

@@ -13,12 +13,14 @@ from dispatch.services import suggest_unit
 from gis.selectors import nearby_components
 from gis.views import map_settings
 
+from .choices import CaseState as S
 from .exports import cases_workbook
 from .forms import ReportForm, action_form
 from .selectors import (
     QUEUES_BY_NAME,
     CaseFilter,
     available_actions,
+    possible_duplicates,
     timing_light,
     visible_cases,
     with_step_start,
@@ -63,6 +65,8 @@ def case_detail(request, pk):
         "steps": case.steps.select_related("organization", "person"),
         "suggestion": suggest_unit(case) if "dispatch" in forms else None,
         "components": nearby_components(case.location), "map": map_settings(), "can_relocate": "relocate" in forms,
+        "duplicates": possible_duplicates(case) if case.state in (S.REPORTED, S.VERIFYING, S.PENDING_REGISTRATION)
+        else (),
     })
 
 
@@ -115,6 +119,9 @@ def case_report(request):
         else:
             messages.success(request, _("Case %(number)s reported.") % {"number": case.number} if created
                              else _("Case %(number)s was already reported.") % {"number": case.number})
+            if created and possible_duplicates(case).exists():
+                messages.warning(request, _("Cases of the same kind were reported close by in the last days: "
+                                            "see “possible duplicates” on the case page."))
             return redirect("case-detail", pk=case.pk)
     return render(request, "cases/report.html", {"form": form, "map": map_settings()},
                   status=400 if form.errors else 200)

@@ -124,3 +124,18 @@ def test_case_list_filters_and_queue(client, users, city):
     assert numbers(number=east.number) == [east.number]
     assert set(numbers(queue="open")) == {east.number, west.number}
     assert numbers(queue="dispatch") == []
+
+
+def test_intake_sees_possible_duplicates_nearby(client, users, city):
+    from django.contrib.gis.geos import Point
+
+    from gis.demo import lonlat
+    from tests.lifecycle import at, new_case
+
+    first = new_case(users, city, location=Point(*lonlat(50.5, 50.5), srid=4326), now=at(2026, 11, 24, 9))
+    far = new_case(users, city, location=Point(*lonlat(50.05, 50.05), srid=4326), now=at(2026, 11, 24, 9))  # 64 m
+    second = new_case(users, city, location=Point(*lonlat(50.6, 50.5), srid=4326), now=at(2026, 11, 25, 9))  # 10 m
+    client.force_login(users.intake_operator)
+    duplicates = list(client.get(reverse("case-detail", args=[second.pk])).context["duplicates"])
+    assert duplicates == [first] and far not in duplicates
+    assert "可能重复" in client.get(reverse("case-detail", args=[second.pk])).content.decode()
