@@ -92,6 +92,9 @@ PARAM_FIELDS = {
     "supervisor": lambda user, case: forms.ModelChoiceField(
         label=_("Supervisor"), required=False, empty_label=_("Any supervisor of the area"),
         queryset=User.objects.filter(groups__name=Role.SUPERVISOR, is_active=True).order_by("username")),
+    "person": lambda user, case: forms.ModelChoiceField(
+        label=_("Person"), queryset=User.objects.filter(organization_id=case.assignee_id, is_active=True)
+        .order_by("username")),
     "found": lambda user, case: forms.TypedChoiceField(
         label=_("Found on site?"), coerce=lambda v: v == "yes", choices=[("yes", _("Yes")), ("no", _("No"))],
         widget=forms.RadioSelect),

@@ -210,6 +210,9 @@ class Case(models.Model):
                                  verbose_name=_("district platform"))
     supervisor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                    related_name="supervised_cases", verbose_name=_("supervisor on task"))
+    handler = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                related_name="handled_cases", verbose_name=_("person in charge"),
+                                help_text=_("The named person of the responsible unit who handles the case."))
     stage_deadline = models.DateTimeField(_("stage deadline"), null=True, blank=True, db_index=True)
     handling_deadline = models.DateTimeField(_("handling deadline"), null=True, blank=True)
     return_count = models.PositiveSmallIntegerField(_("returns"), default=0)

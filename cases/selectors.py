@@ -50,7 +50,8 @@ class Queue:
             "register": Q(state=S.PENDING_REGISTRATION),
             "dispatch": Q(state__in=(S.REGISTERED, S.RETURNED), platform__isnull=True),
             "district": (Q(state=S.DISPATCHED, assignee=org) | Q(state=S.RETURNED, platform=org)),
-            "handle": Q(state=S.DISPATCHED, assignee=org),
+            "handle": Q(state=S.DISPATCHED, assignee=org) & (Q(handler=user) | Q(handler__isnull=True)
+                                                             | ~Q(handler__organization=org)),
             "send_check": Q(state=S.HANDLED),
             "check": Q(state=S.CHECKING) & mine_or_open,
             "close": Q(state=S.PENDING_CLOSURE),
@@ -167,6 +168,7 @@ def available_actions(user: User, case: Case) -> list[Transition]:
         "return": (user.has_role(Role.UNIT_OPERATOR) and case.state == S.DISPATCHED and case.assignee_id == org)
         or (at_my_platform and (case.assignee_id == org or case.state == S.RETURNED)),
         "handle": case.assignee_id == org,
+        "assign": case.assignee_id == org,
         "request_extension": case.assignee_id == org and not pending,
         "request_park": case.assignee_id == org and not pending,
         "approve_extension": pending == PendingRequest.EXTENSION,

@@ -340,7 +340,7 @@ def dispatch(m: Move, unit=None) -> str:
         raise ValidationError({"unit": _("This unit is outside your area.")})
     if m.case.assignee_id and m.case.assignee_id != target.pk and m.case.state == S.RETURNED:
         m.data["previous_unit"] = m.case.assignee_id
-    m.case.assignee = target
+    m.case.assignee, m.case.handler = target, None
     m.case.platform = target if target.kind == OrgKind.DISTRICT_PLATFORM else m.case.platform
     m.case.handling_deadline = handling_deadline(m.case, m.now)
     m.data |= {"unit": target.pk, "unit_name": target.name}
@@ -364,7 +364,7 @@ def redispatch(m: Move, unit=None) -> str:
         raise ValidationError({"unit": _("Choose a handling unit of your district.")})
     if target.pk == m.case.assignee_id:
         raise ValidationError({"unit": _("The case is already with this unit.")})
-    m.case.assignee = target
+    m.case.assignee, m.case.handler = target, None
     m.data |= {"unit": target.pk, "unit_name": target.name}
     m.enter(Stage.HANDLE, target, m.case.handling_deadline)
     m.notify(target, "task", _("New case %(number)s from the district platform.") % {"number": m.case.number})
@@ -387,6 +387,20 @@ def return_(m: Move) -> str:
     m.notify(back_to, "returned", _("Case %(number)s was returned: %(reason)s") % {
         "number": m.case.number, "reason": m.note[:120]})
     return S.RETURNED
+
+
+def assign(m: Move, person=None) -> str:
+    """A unit names the person who handles its task (spec §10); they are told at once."""
+    try:
+        user = person if isinstance(person, User) else User.objects.get(pk=person, is_active=True)
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise ValidationError({"person": _("Unknown person.")}) from None
+    if m.case.assignee_id is None or user.organization_id != m.case.assignee_id:
+        raise ValidationError({"person": _("Choose a person of the responsible unit.")})
+    m.case.handler = user
+    m.data |= {"person": user.pk, "person_name": user.get_full_name()}
+    m.notify(None, "task", _("Case %(number)s is yours to handle.") % {"number": m.case.number}, user)
+    return S.DISPATCHED
 
 
 def handle(m: Move) -> str:
@@ -565,7 +579,7 @@ def urge(m: Move) -> str:
 HANDLERS = {
     "accept": accept, "send_verification": send_verification, "not_accept": not_accept, "verify": verify,
     "register": register, "not_register": not_register, "dispatch": dispatch, "redispatch": redispatch,
-    "return": return_, "handle": handle, "send_check": send_check, "check": check, "close": close,
+    "return": return_, "assign": assign, "handle": handle, "send_check": send_check, "check": check, "close": close,
     "cancel": cancel, "request_extension": request_extension, "approve_extension": approve_extension,
     "deny_extension": deny_extension, "request_park": request_park, "approve_park": approve_park,
     "deny_park": deny_park, "resume": resume, "relocate": relocate, "urge": urge,

@@ -46,6 +46,8 @@ _TABLE = [
                (Role.DISTRICT_OPERATOR,), ("unit",)),
     Transition("return", _("Return"), (S.DISPATCHED, S.RETURNED), (S.RETURNED,),
                (Role.UNIT_OPERATOR, Role.DISTRICT_OPERATOR)),
+    Transition("assign", _("Assign to a person"), (S.DISPATCHED,), (S.DISPATCHED,), (Role.UNIT_OPERATOR,),
+               ("person",)),
     Transition("handle", _("Report handled"), (S.DISPATCHED,), (S.HANDLED,), (Role.UNIT_OPERATOR,)),
     Transition("send_check", _("Send for check"), (S.HANDLED,), (S.CHECKING,), (Role.INTAKE_OPERATOR,),
                ("supervisor",)),

@@ -71,6 +71,8 @@ def users(city):
                                           roles=(Role.UNIT_OPERATOR,))
     people.unit_operator_d2 = create_user(username="gov2", password=PASSWORD, organization=city.gov2,
                                           roles=(Role.UNIT_OPERATOR,))
+    people.gov1_worker = create_user(username="gov1_worker", password=PASSWORD, organization=city.gov1,
+                                     roles=(Role.UNIT_OPERATOR,), full_name="张师傅")
     people.street_office = create_user(username="office11", password=PASSWORD, organization=city.office11,
                                        roles=(Role.UNIT_OPERATOR,))
     people.district_operator_d2 = create_user(username="district2", password=PASSWORD, organization=city.p2,

@@ -30,8 +30,9 @@ def action_url(case, action):
     return f"/api/cases/{case.pk}/{action}/"
 
 
-def params_for(city, params):
-    return {k: getattr(city, v).pk if k == "unit" else v for k, v in params.items()}
+def params_for(city, params, users=None):
+    return {k: getattr(city, v).pk if k == "unit" else getattr(users, v).pk if k == "person" else v
+            for k, v in params.items()}
 
 
 # Someone in the case's area whose role may not take the action, for every action.
@@ -47,7 +48,7 @@ OTHER_AREA = dict.fromkeys(LEGAL, "district_operator_d2") | {
 def test_api_permission_matrix(users, city, action):
     start, who, params, expected = LEGAL[action]
     case = bring(users, city, start)
-    body = params_for(city, params)
+    body = params_for(city, params, users)
     events = case.events.count()
     other = api(getattr(users, OTHER_AREA[action])).post(action_url(case, action), body, format="json")
     assert other.status_code == 404
@@ -65,7 +66,7 @@ def test_web_permission_matrix(client, users, city, action):
     start, who, params, expected = LEGAL[action]
     case = bring(users, city, start)
     body = {f"{action}-{k}": ("yes" if v is True else "no" if v is False else v)
-            for k, v in params_for(city, params).items()}
+            for k, v in params_for(city, params, users).items()}
     url = reverse("case-action", args=[case.pk, action])
     client.force_login(getattr(users, OTHER_AREA[action]))
     assert client.post(url, body).status_code == 404

@@ -73,6 +73,7 @@ LEGAL = {
     "redispatch": ("at_platform", "district_operator", {"unit": "office11"}, S.DISPATCHED),
     "return": (S.DISPATCHED, "unit_operator_d1", {"note": "非我单位职责"}, S.RETURNED),
     "handle": (S.DISPATCHED, "unit_operator_d1", {"note": "已清理"}, S.HANDLED),
+    "assign": (S.DISPATCHED, "unit_operator_d1", {"person": "gov1_worker"}, S.DISPATCHED),
     "send_check": (S.HANDLED, "intake_operator", {}, S.CHECKING),
     "check": (S.CHECKING, "supervisor", {"fixed": False, "note": "仍有垃圾"}, S.DISPATCHED),
     "close": (S.PENDING_CLOSURE, "shift_leader", {}, S.CLOSED),
@@ -113,7 +114,8 @@ def test_every_legal_transition(users, city, action):
     start, who, params, expected = LEGAL[action]
     case = bring(users, city, start)
     before = case.events.count()
-    params = {k: getattr(city, v) if k == "unit" else v for k, v in params.items()}
+    params = {k: getattr(city, v) if k == "unit" else getattr(users, v) if k == "person" else v
+              for k, v in params.items()}
     case = perform(case_id=case.pk, action=action, actor=getattr(users, who), **params)
     assert case.state == expected
     assert case.events.count() == before + 1
@@ -306,3 +308,19 @@ def test_relocating_re_geocodes_and_is_refused_outside_scope(users, city):
     assert case.events.last().data["from"]["grid"] == "990101001001901"
     with pytest.raises(ValidationError):
         perform(case_id=case.pk, action="relocate", actor=users.intake_operator, longitude=116.4, latitude=39.9)
+
+
+def test_assigning_names_the_person_and_narrows_their_queue(users, city):
+    from cases.selectors import in_queue
+
+    case = advance(new_case(users, city), users, city, S.DISPATCHED)  # at gov1
+    with pytest.raises(ValidationError):  # not of the responsible unit
+        perform(case_id=case.pk, action="assign", actor=users.unit_operator_d1, person=users.dispatcher)
+    case = perform(case_id=case.pk, action="assign", actor=users.unit_operator_d1, person=users.gov1_worker)
+    assert case.handler == users.gov1_worker
+    assert Notification.objects.filter(user=users.gov1_worker, case=case).exists()
+    assert case in in_queue(users.gov1_worker, "handle")
+    assert case not in in_queue(users.unit_operator_d1, "handle")  # it is someone else's now
+    case = perform(case_id=case.pk, action="return", actor=users.gov1_worker, note="非本单位")
+    case = perform(case_id=case.pk, action="dispatch", actor=users.dispatcher, unit=city.gov2)
+    assert case.handler is None  # a new unit names its own person

@@ -118,6 +118,7 @@ class CaseCreateSerializer(serializers.Serializer):
 PARAM_FIELDS = {
     "unit": lambda: serializers.IntegerField(help_text=_("Handling unit or district platform id.")),
     "supervisor": lambda: serializers.IntegerField(required=False, help_text=_("Supervisor user id.")),
+    "person": lambda: serializers.IntegerField(help_text=_("User id of a person of the responsible unit.")),
     "found": lambda: serializers.BooleanField(),
     "fixed": lambda: serializers.BooleanField(),
     "category": lambda: serializers.IntegerField(required=False),
