@@ -12,7 +12,8 @@ from django.utils import timezone, translation
 
 from . import indicators
 from .models import Bulletin, Snapshot
-from .selectors import KEY_RATES, month_snapshot, scored_rows, trend
+from .selectors import KEY_RATES, month_snapshot, ranking, trend
+from .services import months_back
 
 FONT = "Noto Sans CJK SC"
 
@@ -48,20 +49,10 @@ def _chart(points) -> str:
 
 def context(snapshot: Snapshot) -> dict:
     month = snapshot.period_start
-    previous = month_snapshot((month - dt.timedelta(days=1)).replace(day=1))
-    months = [month]
-    for _i in range(11):
-        months.insert(0, (months[0] - dt.timedelta(days=1)).replace(day=1))
+    previous = month_snapshot(months_back(month, 2)[0])
 
     def ranked(object_type):
-        rows = scored_rows(snapshot, object_type, None)
-        if previous:
-            before = {s.row.object_id: s for s in scored_rows(previous, object_type, None)}
-            for item in rows:
-                if item.row.object_id in before:
-                    item.previous_score, item.previous_rank = before[item.row.object_id].score, \
-                        before[item.row.object_id].rank
-        return rows
+        return ranking(snapshot, previous, object_type)
 
     cases = indicators.cohort(snapshot.period_start, snapshot.period_end)
     rates = {r.name: r.label for r in indicators.RATES}
@@ -76,7 +67,7 @@ def context(snapshot: Snapshot) -> dict:
         "hot_streets": cases.values("street__name", "district__name").annotate(n=Count("pk")).order_by("-n")[:10],
         "problem_units": sorted((s for s in units if s.row.counts["overdue_now"] or s.row.counts["reworked"]),
                                 key=lambda s: -(s.row.counts["overdue_now"] + s.row.counts["reworked"]))[:15],
-        "chart": _chart(trend(months)), "generated": timezone.now(), "font": FONT,
+        "chart": _chart(trend(months_back(month, 12))), "generated": timezone.now(), "font": FONT,
     }
 
 

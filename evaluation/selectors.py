@@ -7,13 +7,13 @@ from accounts.models import Organization
 
 from .models import OtherAssessment, Snapshot, SnapshotRow, SnapshotStatus
 from .scores import assessment, composite, formula_for, rating
+from .services import month_end
 
 KEY_RATES = ("handling_rate", "on_time_handling_rate", "closure_rate", "on_time_closure_rate", "rework_rate")
 
 
 def month_snapshot(month: dt.date) -> Snapshot | None:
-    end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    return (Snapshot.objects.filter(period_start=month, period_end=end, status=SnapshotStatus.DONE)
+    return (Snapshot.objects.filter(period_start=month, period_end=month_end(month), status=SnapshotStatus.DONE)
             .order_by("-as_of").first())
 
 
@@ -36,7 +36,7 @@ class ScoredRow:
 
 
 def scored_rows(snapshot: Snapshot, object_type: str, ids: set[int] | None) -> list[ScoredRow]:
-    formula = formula_for("unit" if object_type == "unit" else object_type, snapshot.period_start)
+    formula = formula_for(object_type, snapshot.period_start)
     rows = snapshot.rows.filter(object_type=object_type)
     if ids is not None:
         rows = rows.filter(object_id__in=ids)
@@ -50,9 +50,13 @@ def scored_rows(snapshot: Snapshot, object_type: str, ids: set[int] | None) -> l
     return sorted(scored, key=lambda s: (s.rank is None, s.rank or 0, s.row.object_name))
 
 
-def ranking(user, snapshot: Snapshot, previous: Snapshot | None, object_type: str) -> list[ScoredRow]:
-    """Scored rows of the objects in the user's scope, ranked, with last month's score and rank."""
-    ids = set(Organization.objects.restrict(user).values_list("pk", flat=True))
+def ids_in_scope(user) -> set[int]:
+    return set(Organization.objects.restrict(user).values_list("pk", flat=True))
+
+
+def ranking(snapshot: Snapshot, previous: Snapshot | None, object_type: str,
+            ids: set[int] | None = None) -> list[ScoredRow]:
+    """Scored rows of the objects (all, or those of ``ids``), ranked, with last month's score and rank."""
     rows = scored_rows(snapshot, object_type, ids)
     if previous is not None:
         before = {s.row.object_id: s for s in scored_rows(previous, object_type, ids)}

@@ -23,6 +23,18 @@ def previous_month(today: dt.date) -> tuple[dt.date, dt.date]:
     return end.replace(day=1), end
 
 
+def month_end(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def months_back(month: dt.date, count: int) -> list[dt.date]:
+    """The ``count`` months up to and including ``month`` (first days), oldest first."""
+    months = [month]
+    for _i in range(count - 1):
+        months.insert(0, previous_month(months[0])[0])
+    return months
+
+
 def start_snapshot(*, start: dt.date, end: dt.date, user=None, as_of: dt.datetime | None = None) -> Snapshot:
     return Snapshot.objects.create(period_start=start, period_end=end, as_of=as_of or timezone.now(),
                                    rule_version=indicators.RULE_VERSION, cohort_rule=indicators.COHORT_RULE,

@@ -19,7 +19,7 @@ from accounts.models import Organization
 
 from . import indicators, services
 from .models import Bulletin, OtherAssessment, Snapshot, SnapshotStatus
-from .selectors import KEY_RATES, month_snapshot, ranking, scored_rows, trend
+from .selectors import KEY_RATES, ids_in_scope, month_snapshot, ranking, scored_rows, trend
 from .tasks import compute_snapshot, generate_bulletin
 
 VIEWERS = (Role.LEADER, Role.ADMINISTRATOR, Role.DISPATCHER, Role.SHIFT_LEADER, Role.INTAKE_OPERATOR,
@@ -33,32 +33,26 @@ def _month(value: str | None) -> dt.date:
         return services.previous_month(timezone.localdate())[0]
 
 
-def _months_back(month: dt.date, count: int) -> list[dt.date]:
-    months = [month]
-    for _i in range(count - 1):
-        months.insert(0, (months[0] - dt.timedelta(days=1)).replace(day=1))
-    return months
-
-
 @login_required
 def dashboard(request):
     if not request.user.has_role(*VIEWERS) and not request.user.is_superuser:
         raise PermissionDenied
     month = _month(request.GET.get("month"))
     snapshot = month_snapshot(month)
-    previous = month_snapshot(_months_back(month, 2)[0])
+    previous = month_snapshot(services.months_back(month, 2)[0])
     rates = {r.name: r.label for r in indicators.RATES}
     context = {
         "month": month, "snapshot": snapshot, "previous": previous, "key_rates": [(k, rates[k]) for k in KEY_RATES],
-        "months": _months_back(services.previous_month(timezone.localdate())[0], 12)[::-1],
+        "months": services.months_back(services.previous_month(timezone.localdate())[0], 12)[::-1],
         "bulletins": Bulletin.objects.filter(month=month)[:5],
     }
     context["running"] = Snapshot.objects.filter(status=SnapshotStatus.RUNNING, period_start=month)
     if snapshot:
+        ids = ids_in_scope(request.user)
         context["tables"] = [
-            (_("Districts"), "district", ranking(request.user, snapshot, previous, "district")),
-            (_("Handling units"), "unit", ranking(request.user, snapshot, previous, "unit")),
-            (_("Streets"), "street", ranking(request.user, snapshot, previous, "street")),
+            (_("Districts"), "district", ranking(snapshot, previous, "district", ids)),
+            (_("Handling units"), "unit", ranking(snapshot, previous, "unit", ids)),
+            (_("Streets"), "street", ranking(snapshot, previous, "street", ids)),
         ]
         if request.user.is_superuser or request.user.has_role(Role.LEADER, Role.ADMINISTRATOR) or \
                 getattr(request.user.organization, "kind", "") == "center":
@@ -75,7 +69,7 @@ def dashboard(request):
         context["facts"] = ("reports", "dispatched")
         context["city"] = snapshot.rows.filter(object_type="city").first()
         context["previous_city"] = previous.rows.filter(object_type="city").first() if previous else None
-        points = trend(_months_back(month, 12))
+        points = trend(services.months_back(month, 12))
         context["trend"] = json.dumps({
             "labels": [m.strftime("%Y-%m") for m, _r in points],
             "series": {str(rates[k]): [round(100 * r[k], 2) if r.get(k) is not None else None for _m, r in points]
@@ -139,8 +133,7 @@ def compute(request):
     if not request.user.has_role(Role.LEADER, Role.ADMINISTRATOR, Role.DISPATCHER) and not request.user.is_superuser:
         raise PermissionDenied
     month = _month(request.POST.get("month"))
-    end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    snapshot = services.start_snapshot(start=month, end=end, user=request.user)
+    snapshot = services.start_snapshot(start=month, end=services.month_end(month), user=request.user)
     compute_snapshot.delay(snapshot.pk)
     messages.success(request, _("The indicators of %(month)s are being computed.") % {"month": month.strftime("%Y-%m")})
     return redirect(f"{reverse('dashboard')}?month={month:%Y-%m}")
@@ -180,7 +173,7 @@ def history(request, object_type, object_id):
     month = _month(request.GET.get("month"))
     rates = {r.name: r.label for r in indicators.RATES}
     rows = []
-    for m in _months_back(month, 12):
+    for m in services.months_back(month, 12):
         snapshot = month_snapshot(m)
         row = snapshot.rows.filter(object_type=object_type, object_id=object_id).first() if snapshot else None
         if row:
