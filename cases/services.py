@@ -180,15 +180,17 @@ def _place(case: Case, location: Point | None, area: Organization | None) -> Non
 def report_case(*, actor: User, idempotency_key: str | None = None, **fields) -> tuple[Case, bool]:
     """Register a new report (fields: see ``_create_case``); returns (case, created). A repeated
     ``idempotency_key`` from the same actor returns the case the first call created, also when both race."""
-    if idempotency_key:
-        existing = Case.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
-        if existing:
-            return existing, False
+    def first_time():
+        if idempotency_key:
+            return Case.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
+        return None
+
+    if existing := first_time():
+        return existing, False
     try:
         return _create_case(actor=actor, idempotency_key=idempotency_key, **fields), True
     except IntegrityError:
-        existing = Case.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
-        if idempotency_key and existing:
+        if existing := first_time():  # the other of two racing submissions won
             return existing, False
         raise
 
@@ -246,13 +248,27 @@ def _required(note: str, field_name: str = "note") -> None:
         raise ValidationError({field_name: _("Give a reason.")})
 
 
-def _org(value, field_name: str) -> Organization:
-    if isinstance(value, Organization):
+def _fetch(model, value, field_name: str, message):
+    """An active ``model`` given itself or by primary key; otherwise a ``ValidationError`` on the field."""
+    if isinstance(value, model):
         return value
     try:
-        return Organization.objects.get(pk=value, is_active=True)
-    except (Organization.DoesNotExist, ValueError, TypeError):
-        raise ValidationError({field_name: _("Unknown organization.")}) from None
+        return model.objects.get(pk=value, is_active=True)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise ValidationError({field_name: message}) from None
+
+
+def _org(value, field_name: str) -> Organization:
+    return _fetch(Organization, value, field_name, _("Unknown organization."))
+
+
+def _when(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _at_own_platform(m: Move) -> bool:
+    """The case went to a district platform and the actor works there."""
+    return m.case.platform_id is not None and m.case.platform_id == m.actor.organization_id
 
 
 def _dispatcher_org(case: Case) -> Organization | None:
@@ -277,10 +293,7 @@ def send_verification(m: Move, supervisor=None) -> str:
 def _supervisor(value, case: Case) -> User | None:
     if value in (None, ""):
         return None
-    try:
-        user = value if isinstance(value, User) else User.objects.get(pk=value, is_active=True)
-    except (User.DoesNotExist, ValueError, TypeError):
-        raise ValidationError({"supervisor": _("Unknown supervisor.")}) from None
+    user = _fetch(User, value, "supervisor", _("Unknown supervisor."))
     if not user.has_role(Role.SUPERVISOR) or not in_scope(user, case.district):
         raise ValidationError({"supervisor": _("Choose a supervisor who works in the case's area.")})
     return user
@@ -304,11 +317,7 @@ def verify(m: Move, found=None) -> str:
 
 def register(m: Move, category=None, urgency=None) -> str:
     if category not in (None, ""):
-        try:
-            m.case.category = category if isinstance(category, Category) else Category.objects.get(pk=category,
-                                                                                                    is_active=True)
-        except (Category.DoesNotExist, ValueError, TypeError):
-            raise ValidationError({"category": _("Unknown category.")}) from None
+        m.case.category = _fetch(Category, category, "category", _("Unknown category."))
         m.data["category"] = m.case.category.full_code
     if urgency:
         if urgency not in Urgency.values:
@@ -326,8 +335,7 @@ def not_register(m: Move) -> str:
 
 def dispatch(m: Move, unit=None) -> str:
     target = _org(unit, "unit")
-    actor_org = m.actor.organization
-    if m.role == Role.DISTRICT_OPERATOR and m.case.platform_id != getattr(actor_org, "pk", None):
+    if m.role == Role.DISTRICT_OPERATOR and not _at_own_platform(m):
         raise PermissionDenied(_("Only the platform the case was sent to may dispatch it again."))
     if target.kind == OrgKind.DISTRICT_PLATFORM:
         if m.role == Role.DISTRICT_OPERATOR:
@@ -350,17 +358,16 @@ def dispatch(m: Move, unit=None) -> str:
         m.enter(Stage.HANDLE, target, m.case.handling_deadline)
     m.notify(target, "task", _("New case %(number)s: %(category)s, due %(deadline)s.") % {
         "number": m.case.number, "category": m.case.category.name,
-        "deadline": timezone.localtime(m.case.handling_deadline).strftime("%Y-%m-%d %H:%M"),
+        "deadline": _when(m.case.handling_deadline),
     })
     return S.DISPATCHED
 
 
 def redispatch(m: Move, unit=None) -> str:
-    platform = m.case.platform
-    if platform is None or platform.pk != getattr(m.actor.organization, "pk", None):
+    if not _at_own_platform(m):
         raise PermissionDenied(_("Only the platform the case was sent to may dispatch it again."))
     target = _org(unit, "unit")
-    if target.kind != OrgKind.HANDLING_UNIT or not target.path.startswith(platform.parent.path):
+    if target.kind != OrgKind.HANDLING_UNIT or not target.path.startswith(m.case.platform.parent.path):
         raise ValidationError({"unit": _("Choose a handling unit of your district.")})
     if target.pk == m.case.assignee_id:
         raise ValidationError({"unit": _("The case is already with this unit.")})
@@ -373,9 +380,8 @@ def redispatch(m: Move, unit=None) -> str:
 
 def return_(m: Move) -> str:
     _required(m.note)
-    actor_org = m.actor.organization
     if m.role == Role.DISTRICT_OPERATOR:
-        if m.case.platform_id is None or m.case.platform_id != getattr(actor_org, "pk", None):
+        if not _at_own_platform(m):
             raise PermissionDenied(_("Only the platform the case was sent to may return it."))
         m.case.platform = None  # back to the city
     elif m.case.state != S.DISPATCHED:
@@ -391,10 +397,7 @@ def return_(m: Move) -> str:
 
 def assign(m: Move, person=None) -> str:
     """A unit names the person who handles its task (spec §10); they are told at once."""
-    try:
-        user = person if isinstance(person, User) else User.objects.get(pk=person, is_active=True)
-    except (User.DoesNotExist, ValueError, TypeError):
-        raise ValidationError({"person": _("Unknown person.")}) from None
+    user = _fetch(User, person, "person", _("Unknown person."))
     if m.case.assignee_id is None or user.organization_id != m.case.assignee_id:
         raise ValidationError({"person": _("Choose a person of the responsible unit.")})
     m.case.handler = user
@@ -497,7 +500,7 @@ def approve_extension(m: Move, hours=None) -> str:
     m.data["hours"] = hours
     m.notify(m.case.assignee, "approved", _("Case %(number)s: extension approved, now due %(deadline)s.") % {
         "number": m.case.number,
-        "deadline": timezone.localtime(m.case.handling_deadline).strftime("%Y-%m-%d %H:%M")})
+        "deadline": _when(m.case.handling_deadline)})
     return S.DISPATCHED
 
 
@@ -549,7 +552,7 @@ def resume(m: Move) -> str:
     m.enter(Stage.HANDLE, m.case.assignee, m.case.handling_deadline, outcome="resumed")
     m.notify(m.case.assignee, "task", _("Case %(number)s is resumed, due %(deadline)s.") % {
         "number": m.case.number,
-        "deadline": timezone.localtime(m.case.handling_deadline).strftime("%Y-%m-%d %H:%M")})
+        "deadline": _when(m.case.handling_deadline)})
     return S.DISPATCHED
 
 
