@@ -1,11 +1,15 @@
 """Notifications, and the responsible unit (确权) suggested for a case."""
 
+import logging
+
 from django.db import transaction
 
 from accounts.realtime import organization_group, push, user_group
 
 from .models import Notification
 from .selectors import best_rules
+
+log = logging.getLogger(__name__)
 
 
 def notify(*, case, organization=None, user=None, kind: str, message: str) -> Notification | None:
@@ -24,9 +28,7 @@ def notify(*, case, organization=None, user=None, kind: str, message: str) -> No
             try:
                 push(group, payload)
             except Exception:  # the row is stored; a lost push only delays the notice until the page reloads
-                import logging
-
-                logging.getLogger(__name__).exception("push of notification %s failed", notice.pk)
+                log.exception("push of notification %s failed", notice.pk)
 
     transaction.on_commit(send)
     return notice

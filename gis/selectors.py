@@ -1,23 +1,13 @@
 """Reads of the spatial base, scoped where it matters (cameras are shared per organization)."""
 
-from django.db.models import Q
-
-from accounts.scope import UNRESTRICTED, scope_root
+from accounts.scope import restrict
 
 from .models import Camera
 
 
 def visible_cameras(user):
-    try:
-        root = scope_root(user)
-    except Exception:  # noqa: BLE001 - no organization: no camera
-        return Camera.objects.none()
-    if root is UNRESTRICTED or root.parent_id is None:
-        return Camera.objects.all()
-    return Camera.objects.filter(
-        Q(owner__path__startswith=root.path) | Q(shared_with__path__startswith=root.path)
-        | Q(shared_with=user.organization_id)
-    ).distinct()
+    """Cameras owned by, or shared with, an organization in the user's scope."""
+    return restrict(Camera.objects.all(), user, "owner", "shared_with").distinct()
 
 
 def nearby_components(point, metres: int = 60, limit: int = 10):
