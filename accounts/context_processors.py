@@ -11,10 +11,9 @@ def navigation(request):
 
     items = [(_("Workbench"), reverse("home")), (_("Cases"), reverse("case-list")),
              (_("Map"), reverse("city-map")), (_("Report"), reverse("case-report"))]
-    from accounts.choices import Role
+    from evaluation.views import VIEWERS
 
-    if user.is_superuser or user.has_role(Role.LEADER, Role.ADMINISTRATOR, Role.DISPATCHER, Role.SHIFT_LEADER,
-                                          Role.INTAKE_OPERATOR, Role.DISTRICT_OPERATOR):
+    if user.is_superuser or user.has_role(*VIEWERS):
         items.append((_("Evaluation"), reverse("dashboard")))
     if user.is_staff:
         items += [(_("Administration"), reverse("admin:index")), (_("API"), reverse("api-docs"))]

@@ -5,8 +5,7 @@ import json
 import pandas as pd
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.choices import Role
+from accounts.decorators import role_required
 from accounts.models import Organization
 
 from . import indicators, services
@@ -33,10 +33,8 @@ def _month(value: str | None) -> dt.date:
         return services.previous_month(timezone.localdate())[0]
 
 
-@login_required
+@role_required(*VIEWERS)
 def dashboard(request):
-    if not request.user.has_role(*VIEWERS) and not request.user.is_superuser:
-        raise PermissionDenied
     month = _month(request.GET.get("month"))
     snapshot = month_snapshot(month)
     previous = month_snapshot(services.months_back(month, 2)[0])
@@ -104,11 +102,9 @@ def _workbook(month, tables, rates) -> HttpResponse:
     return response
 
 
-@login_required
+@role_required(Role.LEADER, Role.ADMINISTRATOR)
 def assessments(request):
     """Staff enter the other assessment scores of each unit for a month."""
-    if not request.user.has_role(Role.LEADER, Role.ADMINISTRATOR) and not request.user.is_superuser:
-        raise PermissionDenied
     month = _month(request.GET.get("month") or request.POST.get("month"))
     units = Organization.objects.restrict(request.user).handling_units().order_by("unit_type", "name")
     if request.method == "POST":
@@ -127,11 +123,9 @@ def assessments(request):
     })
 
 
-@login_required
+@role_required(Role.LEADER, Role.ADMINISTRATOR, Role.DISPATCHER)
 @require_POST
 def compute(request):
-    if not request.user.has_role(Role.LEADER, Role.ADMINISTRATOR, Role.DISPATCHER) and not request.user.is_superuser:
-        raise PermissionDenied
     month = _month(request.POST.get("month"))
     snapshot = services.start_snapshot(start=month, end=services.month_end(month), user=request.user)
     compute_snapshot.delay(snapshot.pk)
@@ -139,11 +133,9 @@ def compute(request):
     return redirect(f"{reverse('dashboard')}?month={month:%Y-%m}")
 
 
-@login_required
+@role_required(Role.LEADER, Role.ADMINISTRATOR)
 @require_POST
 def bulletin(request):
-    if not request.user.has_role(Role.LEADER, Role.ADMINISTRATOR) and not request.user.is_superuser:
-        raise PermissionDenied
     month = _month(request.POST.get("month"))
     if month_snapshot(month) is None:
         messages.error(request, _("Compute the month's indicators first."))
@@ -153,20 +145,16 @@ def bulletin(request):
     return redirect(f"{reverse('dashboard')}?month={month:%Y-%m}")
 
 
-@login_required
+@role_required(*VIEWERS)
 def bulletin_pdf(request, pk):
-    if not request.user.has_role(*VIEWERS) and not request.user.is_superuser:
-        raise PermissionDenied
     document = get_object_or_404(Bulletin, pk=pk)
     return FileResponse(document.pdf.open("rb"), content_type="application/pdf",
                         filename=f"bulletin-{document.month:%Y-%m}.pdf")
 
 
-@login_required
+@role_required(*VIEWERS)
 def history(request, object_type, object_id):
     """Vertical comparison: one district, street or unit month by month over the last twelve months."""
-    if not request.user.has_role(*VIEWERS) and not request.user.is_superuser:
-        raise PermissionDenied
     if object_type not in ("district", "street", "community", "unit"):
         raise Http404
     organization = get_object_or_404(Organization.objects.restrict(request.user), pk=object_id)
