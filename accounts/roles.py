@@ -11,16 +11,17 @@ from .choices import Role
 # Patterns over "app_label.codename"; later apps add their own permissions here.
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.ADMINISTRATOR: (
-        "accounts.*", "auth.view_group", "cases.*", "dispatch.*", "evaluation.*", "sampling.*", "gisbase.*",
+        "accounts.*", "auth.view_group", "cases.*", "classification.*", "dispatch.*", "notifications.*",
+        "evaluation.*", "sampling.*", "gisbase.*",
         "django_celery_beat.*",
     ),
     Role.LEADER: ("*.view_*",),
-    Role.SUPERVISOR: ("cases.view_category", "cases.view_majorcategory"),
-    Role.INTAKE_OPERATOR: ("cases.view_*", "accounts.view_organization"),
-    Role.SHIFT_LEADER: ("cases.view_*", "accounts.view_organization"),
-    Role.DISPATCHER: ("cases.view_*", "accounts.view_organization"),
-    Role.DISTRICT_OPERATOR: ("cases.view_*", "accounts.view_organization"),
-    Role.UNIT_OPERATOR: ("cases.view_category", "cases.view_majorcategory"),
+    Role.SUPERVISOR: ("classification.view_*",),
+    Role.INTAKE_OPERATOR: ("cases.view_*", "classification.view_*", "accounts.view_organization"),
+    Role.SHIFT_LEADER: ("cases.view_*", "classification.view_*", "accounts.view_organization"),
+    Role.DISPATCHER: ("cases.view_*", "classification.view_*", "accounts.view_organization"),
+    Role.DISTRICT_OPERATOR: ("cases.view_*", "classification.view_*", "accounts.view_organization"),
+    Role.UNIT_OPERATOR: ("classification.view_*",),
 }
 
 

@@ -31,7 +31,7 @@ from django.test.utils import override_settings  # noqa: E402
 from accounts.models import User  # noqa: E402
 from cases.choices import OPEN_STATES  # noqa: E402
 from cases.models import Case  # noqa: E402
-from gis.demo import CELLS, lonlat  # noqa: E402
+from demo.geometry import CELLS, lonlat  # noqa: E402
 from gis.geocoding import locate  # noqa: E402
 from gis.models import Grid  # noqa: E402
 

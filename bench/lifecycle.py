@@ -16,9 +16,9 @@ from django.test.utils import override_settings  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
 from accounts.models import Organization, User  # noqa: E402
-from cases.models import Category  # noqa: E402
 from cases.services import perform, report_case  # noqa: E402
-from gis.demo import lonlat  # noqa: E402
+from classification.models import Category  # noqa: E402
+from demo.geometry import lonlat  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 300
 rng = random.Random(1)

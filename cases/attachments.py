@@ -10,6 +10,8 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .models import Attachment
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -56,8 +58,6 @@ def _encode(image: Image.Image, extension: str) -> bytes:
 
 
 def store_photos(case, event, photos, user) -> list:
-    from .models import Attachment
-
     stored = []
     for number, photo in enumerate(photos, 1):
         digest = hashlib.sha256(photo.content).hexdigest()

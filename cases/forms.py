@@ -9,11 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import OrgKind, Role
 from accounts.models import Organization, User
+from classification.choices import Urgency
+from classification.models import Category
 
 from .attachments import check_photo
-from .choices import AttachmentKind, CaseSource, ClosureType, Urgency
-from .models import Category
-from .workflow import TRANSITIONS
+from .choices import AttachmentKind, CaseSource
+from .workflow import TRANSITIONS, Input
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -84,46 +85,50 @@ class ReportForm(forms.Form):
         return data
 
 
-PARAM_FIELDS = {
-    "unit": lambda user, case: forms.ModelChoiceField(
-        label=_("Responsible unit"),
+def _choices(spec: Input, blank) -> list:
+    return [("", blank), *spec.choices.choices] if spec.choices else [("", blank)]
+
+
+NO_LABELS = {"fixed": _("No, rework")}
+
+# One web form field per kind of input; the input's declaration (cases.workflow) gives label and bounds.
+FORM_FIELDS = {
+    "unit": lambda spec, user, case: forms.ModelChoiceField(
+        label=spec.label, required=spec.required,
         queryset=Organization.objects.restrict(user).filter(
             kind__in=(OrgKind.HANDLING_UNIT, OrgKind.DISTRICT_PLATFORM), is_active=True).order_by("kind", "name")),
-    "supervisor": lambda user, case: forms.ModelChoiceField(
-        label=_("Supervisor"), required=False, empty_label=_("Any supervisor of the area"),
+    "supervisor": lambda spec, user, case: forms.ModelChoiceField(
+        label=spec.label, required=spec.required, empty_label=_("Any supervisor of the area"),
         queryset=User.objects.filter(groups__name=Role.SUPERVISOR, is_active=True).order_by("username")),
-    "person": lambda user, case: forms.ModelChoiceField(
-        label=_("Person"), queryset=User.objects.filter(organization_id=case.assignee_id, is_active=True)
-        .order_by("username")),
-    "found": lambda user, case: forms.TypedChoiceField(
-        label=_("Found on site?"), coerce=lambda v: v == "yes", choices=[("yes", _("Yes")), ("no", _("No"))],
+    "person": lambda spec, user, case: forms.ModelChoiceField(
+        label=spec.label, required=spec.required,
+        queryset=User.objects.filter(organization_id=case.assignee_id, is_active=True).order_by("username")),
+    "boolean": lambda spec, user, case: forms.TypedChoiceField(
+        label=spec.label, coerce=lambda v: v == "yes",
+        choices=[("yes", _("Yes")), ("no", NO_LABELS.get(spec.name, _("No")))],
         widget=forms.RadioSelect),
-    "fixed": lambda user, case: forms.TypedChoiceField(
-        label=_("Fixed?"), coerce=lambda v: v == "yes", choices=[("yes", _("Yes")), ("no", _("No, rework"))],
-        widget=forms.RadioSelect),
-    "category": lambda user, case: CategoryChoiceField(
-        label=_("Category"), required=False, empty_label=_("Keep"),
+    "category": lambda spec, user, case: CategoryChoiceField(
+        label=spec.label, required=spec.required, empty_label=_("Keep"),
         queryset=Category.objects.filter(is_active=True, major__scheme=case.category.major.scheme)
         .select_related("major")),
-    "urgency": lambda user, case: forms.ChoiceField(
-        label=_("Urgency"), required=False, choices=[("", _("Keep")), *Urgency.choices]),
-    "closure_type": lambda user, case: forms.ChoiceField(
-        label=_("Closure type"), required=False, choices=[("", _("Automatic")), *ClosureType.choices]),
-    "hours": lambda user, case: forms.IntegerField(label=_("Hours"), min_value=1, max_value=720, required=False),
-    "longitude": lambda user, case: forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180),
-    "latitude": lambda user, case: forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90),
-    "until": lambda user, case: forms.DateField(label=_("Review on"), widget=forms.DateInput(attrs={"type": "date"})),
+    "choice": lambda spec, user, case: forms.ChoiceField(
+        label=spec.label, required=spec.required,
+        choices=_choices(spec, _("Automatic") if spec.name == "closure_type" else _("Keep"))),
+    "integer": lambda spec, user, case: forms.IntegerField(
+        label=spec.label, required=spec.required, min_value=spec.minimum, max_value=spec.maximum),
+    "float": lambda spec, user, case: forms.FloatField(
+        label=spec.label, required=spec.required, min_value=spec.minimum, max_value=spec.maximum),
+    "date": lambda spec, user, case: forms.DateField(
+        label=spec.label, required=spec.required, widget=forms.DateInput(attrs={"type": "date"})),
 }
-PHOTO_KIND = {"handle": AttachmentKind.AFTER, "check": AttachmentKind.AFTER, "verify": AttachmentKind.BEFORE}
 
 
 def action_form(action: str, user: User, case, data=None, files=None) -> forms.Form:
+    """The web form of an action, derived from its declaration."""
     transition = TRANSITIONS[action]
-    fields = {name: PARAM_FIELDS[name](user, case) for name in transition.params}
+    fields = {spec.name: FORM_FIELDS[spec.kind](spec, user, case) for spec in transition.inputs}
     fields["note"] = forms.CharField(label=_("Note"), required=False, max_length=2000,
                                      widget=forms.Textarea(attrs={"rows": 2}))
-    fields["photos"] = PhotosField(label=_("Photos"), kind=PHOTO_KIND.get(action, AttachmentKind.OTHER))
+    fields["photos"] = PhotosField(label=_("Photos"), kind=transition.photo_kind)
     form_class = type(f"{action.title()}Form", (forms.Form,), fields)
     return form_class(data, files, prefix=action)
-
-

@@ -6,18 +6,18 @@ import datetime as dt
 from dataclasses import dataclass
 
 import django_filters
+from django.contrib.gis.measure import D
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.forms import HiddenInput
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import AREA_KINDS, Role
 from accounts.models import Organization, User
+from classification.models import Category, MajorCategory
 
 from .choices import OPEN_STATES, CaseSource, CaseState, PendingRequest
-from .models import Case, CaseStep, Category, MajorCategory
-from .workflow import TRANSITIONS, Transition
+from .models import Case, CaseStep
 from .worktime import current_calendar
 
 S = CaseState
@@ -126,10 +126,6 @@ class CaseFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(method="is_overdue", label=_("Overdue"))
     queue = django_filters.ChoiceFilter(choices=[(q.name, q.label) for q in QUEUES], method="in_queue",
                                         label=_("Queue"))
-    # Drill-down from an indicator: the cases behind one count, judged as of the snapshot's time.
-    fact = django_filters.CharFilter(method="with_fact", label=_("Indicator"), widget=HiddenInput)
-    as_of = django_filters.IsoDateTimeFilter(method="noop", label=_("As of"), widget=HiddenInput)
-
     class Meta:
         model = Case
         fields = []
@@ -144,43 +140,8 @@ class CaseFilter(django_filters.FilterSet):
     def in_queue(self, queryset, _name, value):
         return queryset.filter(QUEUES_BY_NAME[value].q(self.request.user))
 
-    def with_fact(self, queryset, _name, value):
-        from evaluation.indicators import facts
-
-        conditions = facts(self.form.cleaned_data.get("as_of") or timezone.now())
-        return queryset.filter(conditions[value]) if value in conditions else queryset.none()
-
-    def noop(self, queryset, _name, _value):
-        return queryset
-
 
 # --- what the user may do now -----------------------------------------------------------------------------
-
-
-def available_actions(user: User, case: Case) -> list[Transition]:
-    """Actions whose state, role and situation fit; the service still checks everything on submit."""
-    org = user.organization_id
-    at_my_platform = case.platform_id is not None and case.platform_id == org
-    pending = case.pending_request
-    situation = {
-        "dispatch": user.has_role(Role.DISPATCHER) or at_my_platform,
-        "redispatch": at_my_platform,
-        "return": (user.has_role(Role.UNIT_OPERATOR) and case.state == S.DISPATCHED and case.assignee_id == org)
-        or (at_my_platform and (case.assignee_id == org or case.state == S.RETURNED)),
-        "handle": case.assignee_id == org,
-        "assign": case.assignee_id == org,
-        "request_extension": case.assignee_id == org and not pending,
-        "request_park": case.assignee_id == org and not pending,
-        "approve_extension": pending == PendingRequest.EXTENSION,
-        "deny_extension": pending == PendingRequest.EXTENSION,
-        "approve_park": pending == PendingRequest.PARK,
-        "deny_park": pending == PendingRequest.PARK,
-    }
-    return [
-        t for action, t in TRANSITIONS.items()
-        if action != "report" and case.state in t.sources and user.has_role(*t.roles)
-        and situation.get(action, True)
-    ]
 
 
 def with_step_start(cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -212,17 +173,16 @@ DUPLICATE_METRES = 50
 DUPLICATE_DAYS = 3
 
 
-def possible_duplicates(case: Case, limit: int = 5) -> QuerySet[Case]:
-    """Other cases of the same category within ``DUPLICATE_METRES`` and ``DUPLICATE_DAYS`` [default], for the
-    intake operator to compare before accepting (spec §10: nearby-duplicate warning)."""
+def possible_duplicates(case: Case, viewer: User, limit: int = 5) -> QuerySet[Case]:
+    """Other cases in ``viewer``'s scope of the same category within ``DUPLICATE_METRES`` and
+    ``DUPLICATE_DAYS`` [default], to compare before accepting (spec §10: nearby-duplicate warning)."""
     if case.location is None:
         return Case.objects.none()
-    from django.contrib.gis.measure import D
-
     window = dt.timedelta(days=DUPLICATE_DAYS)
     return (
-        Case.objects.filter(category=case.category, location__distance_lte=(case.location, D(m=DUPLICATE_METRES)),
-                            reported_at__range=(case.reported_at - window, case.reported_at + window))
+        Case.objects.restrict(viewer)
+        .filter(category=case.category, location__distance_lte=(case.location, D(m=DUPLICATE_METRES)),
+                reported_at__range=(case.reported_at - window, case.reported_at + window))
         .exclude(pk=case.pk).exclude(state__in=(CaseState.NOT_ACCEPTED, CaseState.CANCELLED))
         .order_by("-reported_at")[:limit]
     )

@@ -9,24 +9,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from citymgmt.errors import Conflict
 from dispatch.services import suggest_unit
 from gis.selectors import nearby_components
 from gis.views import map_settings
 
+from .choices import CaseSource, CaseState
 from .choices import CaseState as S
 from .exports import cases_workbook
 from .forms import ReportForm, action_form
 from .selectors import (
+    DUPLICATE_DAYS,
+    DUPLICATE_METRES,
     QUEUES_BY_NAME,
     CaseFilter,
-    available_actions,
     possible_duplicates,
     timing_light,
     visible_cases,
     with_step_start,
 )
 from .services import access_case, perform, report_case
-from .workflow import ACTIONS, TRANSITIONS, IllegalTransition
+from .services.core import authorize
+from .workflow import ACTIONS, TRANSITIONS, available_transitions
 
 
 def error_text(error: ValidationError) -> str:
@@ -35,7 +39,12 @@ def error_text(error: ValidationError) -> str:
 
 @login_required
 def case_list(request):
-    cases = CaseFilter(request.GET, queryset=visible_cases(request.user), request=request)
+    return case_list_page(request, visible_cases(request.user))
+
+
+def case_list_page(request, cases, title=None):
+    """The case list (or its Excel export) of ``cases``, narrowed by the filters in the query string."""
+    cases = CaseFilter(request.GET, queryset=cases, request=request)
     if request.GET.get("export") == "xlsx":
         response = HttpResponse(cases_workbook(cases.qs), content_type=(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
@@ -49,14 +58,16 @@ def case_list(request):
     query.pop("page", None)
     queue = QUEUES_BY_NAME.get(request.GET.get("queue", ""))
     return render(request, "cases/list.html", {
-        "filter": cases, "page": page, "query": query.urlencode(), "title": queue.label if queue else _("Cases"),
+        "filter": cases, "page": page, "query": query.urlencode(),
+        "title": title or (queue.label if queue else _("Cases")),
     })
 
 
 @login_required
 def case_detail(request, pk):
     case = access_case(request.user, pk)
-    forms = {t.action: (t, action_form(t.action, request.user, case)) for t in available_actions(request.user, case)}
+    forms = {t.action: (t, action_form(t.action, request.user, case))
+             for t in available_transitions(request.user, case)}
     if "dispatch" in forms and (suggestion := suggest_unit(case)) is not None:
         forms["dispatch"][1].fields["unit"].initial = suggestion.pk
     return render(request, "cases/detail.html", {
@@ -65,8 +76,9 @@ def case_detail(request, pk):
         "steps": case.steps.select_related("organization", "person"),
         "suggestion": suggest_unit(case) if "dispatch" in forms else None,
         "components": nearby_components(case.location), "map": map_settings(), "can_relocate": "relocate" in forms,
-        "duplicates": possible_duplicates(case) if case.state in (S.REPORTED, S.VERIFYING, S.PENDING_REGISTRATION)
-        else (),
+        "duplicates": possible_duplicates(case, request.user)
+        if case.state in (S.REPORTED, S.VERIFYING, S.PENDING_REGISTRATION) else (),
+        "duplicate_window": (DUPLICATE_METRES, DUPLICATE_DAYS),
     })
 
 
@@ -76,8 +88,13 @@ def case_action(request, pk, action):
     if action not in ACTIONS:
         raise Http404
     case = access_case(request.user, pk)
-    if case.state not in TRANSITIONS[action].sources:
-        messages.error(request, IllegalTransition(action, case.state).message)
+    try:
+        authorize(TRANSITIONS[action], request.user, case)
+    except Conflict as error:
+        messages.error(request, error.message)
+        return redirect("case-detail", pk=pk)
+    except PermissionDenied as error:
+        messages.error(request, str(error) or _("Your role may not do this."))
         return redirect("case-detail", pk=pk)
     form = action_form(action, request.user, case, request.POST, request.FILES)
     if not form.is_valid():
@@ -86,7 +103,7 @@ def case_action(request, pk, action):
     params = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
     try:
         perform(case_id=pk, action=action, actor=request.user, **params)
-    except IllegalTransition as error:
+    except Conflict as error:
         messages.error(request, error.message)
     except ValidationError as error:
         messages.error(request, error_text(error))
@@ -119,9 +136,17 @@ def case_report(request):
         else:
             messages.success(request, _("Case %(number)s reported.") % {"number": case.number} if created
                              else _("Case %(number)s was already reported.") % {"number": case.number})
-            if created and possible_duplicates(case).exists():
+            if created and possible_duplicates(case, request.user).exists():
                 messages.warning(request, _("Cases of the same kind were reported close by in the last days: "
                                             "see “possible duplicates” on the case page."))
             return redirect("case-detail", pk=case.pk)
     return render(request, "cases/report.html", {"form": form, "map": map_settings()},
                   status=400 if form.errors else 200)
+
+
+@login_required
+def city_map(request):
+    return render(request, "cases/map.html", {
+        "filter": CaseFilter(request=request), "sources": CaseSource.choices, "states": CaseState.choices,
+        "map": map_settings(),
+    })

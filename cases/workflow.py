@@ -1,81 +1,299 @@
-"""The case state machine: the one table of every action, the states it starts from, the states it may
-lead to and the roles that may take it (domain spec section 3). ``cases.services.perform`` is the only
-code that changes a case's state, and it consults this table first."""
+"""The case state machine (domain spec section 3), declared once.
 
+Each action is one ``Transition``: the states it starts from and may lead to, the roles that may take
+it, its typed inputs with their bounds, the kind of photo it takes, and a pure ``check`` of whether this
+person may take it on this case now (the case's own assignment: holder unit, dispatching platform,
+assigned supervisor, assigned person, a request waiting). ``cases.services.perform`` runs the check
+before the action's handler; the case page and the API offer exactly the actions whose check passes;
+the web form and the API serializer of each action are derived from its inputs.
+
+Adding an action: declare it here, write its handler in ``cases/services`` with ``@handles``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
+from citymgmt.errors import Conflict
+from classification.choices import Urgency
 
-from .choices import OPEN_STATES, CaseState
+from .choices import OPEN_STATES, AttachmentKind, CaseState, ClosureType, PendingRequest
 
 S = CaseState
-CENTER_DISPATCH = (Role.DISPATCHER, Role.DISTRICT_OPERATOR)
 BEFORE_DISPATCH = (S.REPORTED, S.VERIFYING, S.PENDING_REGISTRATION, S.REGISTERED, S.RETURNED)
+MAX_EXTENSION_HOURS = 720  # a month of natural hours [default]
+
+
+class Action(models.TextChoices):
+    REPORT = "report", _("Report")
+    ACCEPT = "accept", _("Accept")
+    SEND_VERIFICATION = "send_verification", _("Send for verification")
+    NOT_ACCEPT = "not_accept", _("Do not accept")
+    VERIFY = "verify", _("Verify")
+    REGISTER = "register", _("Register")
+    NOT_REGISTER = "not_register", _("Do not register")
+    DISPATCH = "dispatch", _("Dispatch")
+    REDISPATCH = "redispatch", _("Re-dispatch in the district")
+    RETURN = "return", _("Return")
+    ASSIGN = "assign", _("Assign to a person")
+    HANDLE = "handle", _("Report handled")
+    SEND_CHECK = "send_check", _("Send for check")
+    CHECK = "check", _("Check")
+    CLOSE = "close", _("Close")
+    CANCEL = "cancel", _("Void")
+    REQUEST_EXTENSION = "request_extension", _("Ask for extension")
+    APPROVE_EXTENSION = "approve_extension", _("Approve extension")
+    DENY_EXTENSION = "deny_extension", _("Deny extension")
+    REQUEST_PARK = "request_park", _("Ask for postponement")
+    APPROVE_PARK = "approve_park", _("Approve postponement")
+    DENY_PARK = "deny_park", _("Deny postponement")
+    RESUME = "resume", _("Resume")
+    RELOCATE = "relocate", _("Correct the location")
+    URGE = "urge", _("Urge")
+
+
+class StepOutcome(models.TextChoices):
+    """How a step of the case's path ended (``CaseStep.outcome``); the indicators read these."""
+
+    ACCEPTED = "accept", _("Accepted")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
+    SENT_FOR_VERIFICATION = "send_verification", _("Sent for verification")
+    FOUND = "found", _("Found on site")
+    NOT_FOUND = "not_found", _("Not found on site")
+    REGISTERED = "register", _("Registered")
+    NOT_REGISTERED = "not_registered", _("Not registered")
+    DISPATCHED = "dispatch", _("Dispatched")
+    REDISPATCHED = "redispatch", _("Re-dispatched")
+    RETURNED = "returned", _("Returned")
+    HANDLED = "handled", _("Handled")
+    SENT_FOR_CHECK = "send_check", _("Sent for check")
+    FIXED = "fixed", _("Fixed")
+    NOT_FIXED = "not_fixed", _("Not fixed")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+    PARKED = "parked", _("Postponed")
+    RESUMED = "resumed", _("Resumed")
+
+
+# --- inputs ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Input:
+    """One typed input of an action besides the note and photos. ``kind`` decides the web form field and
+    the API field (``cases.forms``, ``cases.api.serializers``); the bounds are checked by both and again
+    by the handler."""
+
+    name: str
+    kind: str  # unit, supervisor, person, category, boolean, integer, float, date, choice
+    label: Promise
+    required: bool = True
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: type[models.TextChoices] | None = None
+    help_text: Promise | str = ""
+
+
+UNIT = Input("unit", "unit", _("Responsible unit"), help_text=_("Handling unit or district platform id."))
+SUPERVISOR = Input("supervisor", "supervisor", _("Supervisor"), required=False, help_text=_("Supervisor user id."))
+HOURS = Input("hours", "integer", _("Hours"), minimum=1, maximum=MAX_EXTENSION_HOURS)
+LONGITUDE = Input("longitude", "float", _("Longitude"), minimum=-180, maximum=180)
+LATITUDE = Input("latitude", "float", _("Latitude"), minimum=-90, maximum=90)
+
+
+# --- who may take an action on a case now ---------------------------------------------------------------
+
+Check = Callable[[Any, Any], None]  # (actor, case) → None, or raises PermissionDenied or Conflict
+
+
+class NotNow(Conflict):
+    """The case's situation does not allow the action now (HTTP 409), e.g. no request is waiting."""
+
+    code = "not_now"
+
+    def __init__(self, message):
+        super().__init__(message)
+        self._message = message
+
+    @property
+    def message(self) -> str:
+        return str(self._message)
+
+
+def anyone(actor, case) -> None:
+    """Role and scope are enough (the case is in the actor's scope, or it would not have been found)."""
+
+
+def _deny(message) -> None:
+    raise PermissionDenied(message)
+
+
+def at_dispatching_platform(actor, case) -> None:
+    """The platform that dispatched the case decides on it: its district platform once it went there,
+    else the city's dispatchers."""
+    if case.platform_id is not None:
+        if actor.organization_id != case.platform_id:
+            _deny(_("Only the platform the case was sent to may decide this."))
+    elif not actor.has_role(Role.DISPATCHER):
+        _deny(_("Only the command center's dispatchers may decide on a case the city dispatched."))
+
+
+def at_own_platform(actor, case) -> None:
+    """The actor works at the district platform the case was sent to."""
+    if case.platform_id is None or actor.organization_id != case.platform_id:
+        _deny(_("Only the platform the case was sent to may dispatch it again."))
+
+
+def return_check(actor, case) -> None:
+    """A unit returns its own task; a district platform returns a case it holds back to the city."""
+    if actor.has_role(Role.UNIT_OPERATOR) and case.state == S.DISPATCHED and case.assignee_id == actor.organization_id:
+        return
+    if actor.has_role(Role.DISTRICT_OPERATOR) and case.platform_id == actor.organization_id and (
+            case.assignee_id == actor.organization_id or case.state == S.RETURNED):
+        return
+    _deny(_("Only the unit holding the case, or the platform it was sent to, may return it."))
+
+
+def holding_unit(actor, case) -> None:
+    """The actor works at the unit holding the case, and is the person it was assigned to, if any."""
+    if case.assignee_id is None or actor.organization_id != case.assignee_id:
+        _deny(_("Only the unit holding the case may do this."))
+    if case.handler_id is not None and case.handler_id != actor.pk:
+        _deny(_("The case is assigned to another person of your unit."))
+
+
+def unit_asking(actor, case) -> None:
+    holding_unit(actor, case)
+    if case.pending_request:
+        raise NotNow(_("A request is already waiting for approval."))
+
+
+def unit_lead(actor, case) -> None:
+    """Anyone of the unit holding the case may name the person who handles it."""
+    if case.assignee_id is None or actor.organization_id != case.assignee_id:
+        _deny(_("Only the unit holding the case may do this."))
+
+
+def sent_supervisor(actor, case) -> None:
+    """The supervisor the task was sent to; a task sent to no one in particular is any supervisor's."""
+    if case.supervisor_id is not None and case.supervisor_id != actor.pk:
+        _deny(_("This task was sent to another supervisor."))
+
+
+def deciding_on(kind: str) -> Check:
+    def check(actor, case) -> None:
+        at_dispatching_platform(actor, case)
+        if case.pending_request != kind:
+            raise NotNow(_("No such request is waiting."))
+    check.__doc__ = f"The dispatching platform decides on a waiting {kind} request."
+    return check
+
+
+# --- the table --------------------------------------------------------------------------------------------
+
+CENTER_DISPATCH = (Role.DISPATCHER, Role.DISTRICT_OPERATOR)
+REPORTERS = (Role.SUPERVISOR, Role.INTAKE_OPERATOR, Role.SHIFT_LEADER, Role.DISPATCHER, Role.DISTRICT_OPERATOR,
+             Role.LEADER)
+A = Action
 
 
 @dataclass(frozen=True)
 class Transition:
-    action: str
-    label: Promise
+    action: Action
     sources: tuple[CaseState, ...]
     targets: tuple[CaseState, ...]
     roles: tuple[Role, ...]
-    params: tuple[str, ...] = ()  # inputs besides the note and photos; the service validates them
+    inputs: tuple[Input, ...] = ()
+    check: Check = anyone
+    photo_kind: AttachmentKind = AttachmentKind.OTHER
+    note_required: bool = False
+
+    @property
+    def label(self) -> Promise:
+        return self.action.label
+
+    @property
+    def params(self) -> tuple[str, ...]:
+        return tuple(i.name for i in self.inputs)
+
+    def allows(self, actor, case) -> bool:
+        """What the page and the API offer: the state, the role and the check all fit."""
+        if case.state not in self.sources or not actor.has_role(*self.roles):
+            return False
+        try:
+            self.check(actor, case)
+        except (PermissionDenied, Conflict):
+            return False
+        return True
 
 
 _TABLE = [
-    Transition("report", _("Report"), (), (S.REPORTED, S.CLOSED),
-               (Role.SUPERVISOR, Role.INTAKE_OPERATOR, Role.SHIFT_LEADER, Role.DISPATCHER, Role.DISTRICT_OPERATOR,
-                Role.LEADER)),
-    Transition("accept", _("Accept"), (S.REPORTED,), (S.PENDING_REGISTRATION,), (Role.INTAKE_OPERATOR,)),
-    Transition("send_verification", _("Send for verification"), (S.REPORTED,), (S.VERIFYING,),
-               (Role.INTAKE_OPERATOR,), ("supervisor",)),
-    Transition("not_accept", _("Do not accept"), (S.REPORTED,), (S.NOT_ACCEPTED,), (Role.INTAKE_OPERATOR,)),
-    Transition("verify", _("Verify"), (S.VERIFYING,), (S.PENDING_REGISTRATION, S.NOT_REGISTERED), (Role.SUPERVISOR,),
-               ("found",)),
-    Transition("register", _("Register"), (S.PENDING_REGISTRATION,), (S.REGISTERED,), (Role.SHIFT_LEADER,),
-               ("category", "urgency")),
-    Transition("not_register", _("Do not register"), (S.PENDING_REGISTRATION,), (S.NOT_REGISTERED,),
-               (Role.SHIFT_LEADER,)),
-    Transition("dispatch", _("Dispatch"), (S.REGISTERED, S.RETURNED), (S.DISPATCHED,), CENTER_DISPATCH,
-               ("unit",)),
-    Transition("redispatch", _("Re-dispatch in the district"), (S.DISPATCHED,), (S.DISPATCHED,),
-               (Role.DISTRICT_OPERATOR,), ("unit",)),
-    Transition("return", _("Return"), (S.DISPATCHED, S.RETURNED), (S.RETURNED,),
-               (Role.UNIT_OPERATOR, Role.DISTRICT_OPERATOR)),
-    Transition("assign", _("Assign to a person"), (S.DISPATCHED,), (S.DISPATCHED,), (Role.UNIT_OPERATOR,),
-               ("person",)),
-    Transition("handle", _("Report handled"), (S.DISPATCHED,), (S.HANDLED,), (Role.UNIT_OPERATOR,)),
-    Transition("send_check", _("Send for check"), (S.HANDLED,), (S.CHECKING,), (Role.INTAKE_OPERATOR,),
-               ("supervisor",)),
-    Transition("check", _("Check"), (S.CHECKING,), (S.PENDING_CLOSURE, S.DISPATCHED), (Role.SUPERVISOR,),
-               ("fixed",)),
-    Transition("close", _("Close"), (S.PENDING_CLOSURE,), (S.CLOSED,), (Role.SHIFT_LEADER,),
-               ("closure_type",)),
-    Transition("cancel", _("Void"), OPEN_STATES, (S.CANCELLED,), (Role.SHIFT_LEADER,)),
-    Transition("request_extension", _("Ask for extension"), (S.DISPATCHED,), (S.DISPATCHED,), (Role.UNIT_OPERATOR,),
-               ("hours",)),
-    Transition("approve_extension", _("Approve extension"), (S.DISPATCHED,), (S.DISPATCHED,), CENTER_DISPATCH,
-               ("hours",)),
-    Transition("deny_extension", _("Deny extension"), (S.DISPATCHED,), (S.DISPATCHED,), CENTER_DISPATCH),
-    Transition("request_park", _("Ask for postponement"), (S.DISPATCHED,), (S.DISPATCHED,), (Role.UNIT_OPERATOR,),
-               ("until",)),
-    Transition("approve_park", _("Approve postponement"), (S.DISPATCHED,), (S.PARKED,), CENTER_DISPATCH),
-    Transition("deny_park", _("Deny postponement"), (S.DISPATCHED,), (S.DISPATCHED,), CENTER_DISPATCH),
-    Transition("resume", _("Resume"), (S.PARKED,), (S.DISPATCHED,), CENTER_DISPATCH),
-    Transition("relocate", _("Correct the location"), BEFORE_DISPATCH, BEFORE_DISPATCH,
-               (Role.INTAKE_OPERATOR, Role.SHIFT_LEADER, Role.DISPATCHER), ("longitude", "latitude")),
-    Transition("urge", _("Urge"), OPEN_STATES, OPEN_STATES, (Role.LEADER, Role.DISPATCHER, Role.SHIFT_LEADER)),
+    Transition(A.REPORT, (), (S.REPORTED, S.CLOSED), REPORTERS, photo_kind=AttachmentKind.BEFORE),
+    Transition(A.ACCEPT, (S.REPORTED,), (S.PENDING_REGISTRATION,), (Role.INTAKE_OPERATOR,)),
+    Transition(A.SEND_VERIFICATION, (S.REPORTED,), (S.VERIFYING,), (Role.INTAKE_OPERATOR,), (SUPERVISOR,)),
+    Transition(A.NOT_ACCEPT, (S.REPORTED,), (S.NOT_ACCEPTED,), (Role.INTAKE_OPERATOR,), note_required=True),
+    Transition(A.VERIFY, (S.VERIFYING,), (S.PENDING_REGISTRATION, S.NOT_REGISTERED), (Role.SUPERVISOR,),
+               (Input("found", "boolean", _("Found on site?")),), sent_supervisor, AttachmentKind.BEFORE),
+    Transition(A.REGISTER, (S.PENDING_REGISTRATION,), (S.REGISTERED,), (Role.SHIFT_LEADER,),
+               (Input("category", "category", _("Category"), required=False),
+                Input("urgency", "choice", _("Urgency"), required=False, choices=Urgency))),
+    Transition(A.NOT_REGISTER, (S.PENDING_REGISTRATION,), (S.NOT_REGISTERED,), (Role.SHIFT_LEADER,),
+               note_required=True),
+    Transition(A.DISPATCH, (S.REGISTERED, S.RETURNED), (S.DISPATCHED,), CENTER_DISPATCH, (UNIT,),
+               at_dispatching_platform),
+    Transition(A.REDISPATCH, (S.DISPATCHED,), (S.DISPATCHED,), (Role.DISTRICT_OPERATOR,), (UNIT,),
+               at_own_platform),
+    Transition(A.RETURN, (S.DISPATCHED, S.RETURNED), (S.RETURNED,), (Role.UNIT_OPERATOR, Role.DISTRICT_OPERATOR),
+               check=return_check, note_required=True),
+    Transition(A.ASSIGN, (S.DISPATCHED,), (S.DISPATCHED,), (Role.UNIT_OPERATOR,),
+               (Input("person", "person", _("Person"), help_text=_("User id of a person of the responsible unit.")),),
+               unit_lead),
+    Transition(A.HANDLE, (S.DISPATCHED,), (S.HANDLED,), (Role.UNIT_OPERATOR,), check=holding_unit,
+               photo_kind=AttachmentKind.AFTER, note_required=True),
+    Transition(A.SEND_CHECK, (S.HANDLED,), (S.CHECKING,), (Role.INTAKE_OPERATOR,), (SUPERVISOR,)),
+    Transition(A.CHECK, (S.CHECKING,), (S.PENDING_CLOSURE, S.DISPATCHED), (Role.SUPERVISOR,),
+               (Input("fixed", "boolean", _("Fixed?")),), sent_supervisor, AttachmentKind.AFTER),
+    Transition(A.CLOSE, (S.PENDING_CLOSURE,), (S.CLOSED,), (Role.SHIFT_LEADER,),
+               (Input("closure_type", "choice", _("Closure type"), required=False, choices=ClosureType),)),
+    Transition(A.CANCEL, OPEN_STATES, (S.CANCELLED,), (Role.SHIFT_LEADER,), note_required=True),
+    Transition(A.REQUEST_EXTENSION, (S.DISPATCHED,), (S.DISPATCHED,), (Role.UNIT_OPERATOR,), (HOURS,),
+               unit_asking, note_required=True),
+    Transition(A.APPROVE_EXTENSION, (S.DISPATCHED,), (S.DISPATCHED,), CENTER_DISPATCH,
+               (Input("hours", "integer", _("Hours"), required=False, minimum=1, maximum=MAX_EXTENSION_HOURS),),
+               deciding_on(PendingRequest.EXTENSION)),
+    Transition(A.DENY_EXTENSION, (S.DISPATCHED,), (S.DISPATCHED,), CENTER_DISPATCH,
+               check=deciding_on(PendingRequest.EXTENSION)),
+    Transition(A.REQUEST_PARK, (S.DISPATCHED,), (S.DISPATCHED,), (Role.UNIT_OPERATOR,),
+               (Input("until", "date", _("Review on")),), unit_asking, note_required=True),
+    Transition(A.APPROVE_PARK, (S.DISPATCHED,), (S.PARKED,), CENTER_DISPATCH, check=deciding_on(PendingRequest.PARK)),
+    Transition(A.DENY_PARK, (S.DISPATCHED,), (S.DISPATCHED,), CENTER_DISPATCH, check=deciding_on(PendingRequest.PARK)),
+    Transition(A.RESUME, (S.PARKED,), (S.DISPATCHED,), CENTER_DISPATCH, check=at_dispatching_platform),
+    Transition(A.RELOCATE, BEFORE_DISPATCH, BEFORE_DISPATCH, (Role.INTAKE_OPERATOR, Role.SHIFT_LEADER, Role.DISPATCHER),
+               (LONGITUDE, LATITUDE)),
+    Transition(A.URGE, OPEN_STATES, OPEN_STATES, (Role.LEADER, Role.DISPATCHER, Role.SHIFT_LEADER), note_required=True),
 ]
-TRANSITIONS: dict[str, Transition] = {t.action: t for t in _TABLE}
-ACTIONS = tuple(a for a in TRANSITIONS if a != "report")
+TRANSITIONS: dict[str, Transition] = {t.action.value: t for t in _TABLE}
+ACTIONS = tuple(a for a in TRANSITIONS if a != Action.REPORT)
+assert set(TRANSITIONS) == set(Action.values), "every action is declared once"
 
 
-class IllegalTransition(Exception):
+def available_transitions(actor, case) -> list[Transition]:
+    """The actions ``actor`` may take on ``case`` now: the same test ``perform`` applies before acting."""
+    return [t for action, t in TRANSITIONS.items() if action != Action.REPORT and t.allows(actor, case)]
+
+
+class IllegalTransition(Conflict):
     """The action cannot be taken in the case's current state (HTTP 409)."""
+
+    code = "illegal_transition"
 
     def __init__(self, action: str, state: str):
         self.action, self.state = action, state

@@ -24,7 +24,9 @@ import chinese_calendar
 from django.conf import settings
 from django.core.cache import cache
 
-from .choices import LimitUnit
+from classification.choices import LimitUnit
+
+from .models import CalendarDay, WorkSchedule
 
 Period = tuple[dt.time, dt.time]
 DEFAULT_PERIODS: tuple[Period, ...] = ((dt.time(8), dt.time(12)), (dt.time(14), dt.time(18)))
@@ -148,8 +150,6 @@ _loaded: dict[str, object] = {"version": None, "calendar": None}
 
 
 def load_calendar() -> WorkCalendar:
-    from .models import CalendarDay, WorkSchedule
-
     overrides = dict(CalendarDay.objects.values_list("date", "is_workday"))
     schedules = [
         (schedule.valid_from, [(p.start, p.end) for p in schedule.periods.all()])

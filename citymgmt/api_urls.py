@@ -2,11 +2,10 @@ from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from cases.api.views import CaseViewSet
+from cases.api.views import CaseLayerView, CaseViewSet
 from gis.api.views import (
     BoundaryViewSet,
     CameraViewSet,
-    CaseLayerView,
     ComponentViewSet,
     GeocodeView,
     GridViewSet,

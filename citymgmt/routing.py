@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.consumers import UserEventsConsumer
+from web.consumers import UserEventsConsumer
 
 websocket_urlpatterns = [
     path("ws/events/", UserEventsConsumer.as_asgi()),

@@ -43,11 +43,15 @@ INSTALLED_APPS = [
     "channels",
     "django_celery_beat",
     "accounts",
+    "notifications",
+    "classification",
     "gis",
     "cases",
     "dispatch",
     "evaluation",
     "sampling",
+    "web",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -77,7 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "accounts.context_processors.navigation",
+                "web.context_processors.navigation",
             ],
         },
     },

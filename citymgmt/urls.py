@@ -4,10 +4,13 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from cases import views as case_views
+
 urlpatterns = [
-    path("", include("accounts.urls")),
+    path("", include("web.urls")),
     path("cases/", include("cases.urls")),
-    path("notifications/", include("dispatch.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("map/", case_views.city_map, name="city-map"),
     path("map/", include("gis.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("api/", include("citymgmt.api_urls")),

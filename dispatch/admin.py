@@ -3,7 +3,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from .models import Notification, ResponsibilityRule
+from .models import ResponsibilityRule
 from .selectors import rule_gaps
 
 
@@ -26,12 +26,3 @@ class ResponsibilityRuleAdmin(admin.ModelAdmin):
             "missing": [g for g in gaps if not g.units][:2000], "ties": [g for g in gaps if g.units],
             "missing_count": sum(1 for g in gaps if not g.units), "opts": self.model._meta,
         })
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "kind", "message", "organization", "user", "read_at")
-    list_filter = ("kind", ("read_at", admin.EmptyFieldListFilter))
-    search_fields = ("message", "organization__name", "user__username")
-    list_select_related = ("organization", "user")
-    raw_id_fields = ("case", "user", "organization")

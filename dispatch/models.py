@@ -1,14 +1,12 @@
-"""Responsibility rules (确权) and the notifications that tell units and staff what needs them."""
+"""Responsibility rules (确权): which unit is responsible for which category in which area."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import AREA_KINDS, OrgKind
 from accounts.models import Organization
-from accounts.scope import ScopedQuerySet
-from cases.models import Case, Category, MajorCategory
+from classification.models import Category, MajorCategory
 
 
 class ResponsibilityRule(models.Model):
@@ -54,36 +52,3 @@ class ResponsibilityRule(models.Model):
         category_level = 2 if self.category_id else 1 if self.major_id else 0
         area_depth = self.area.depth if self.area_id else -1
         return category_level, area_depth, int(bool(self.component_owner))
-
-
-class NotificationQuerySet(ScopedQuerySet):
-    def for_user(self, user):
-        return self.filter(models.Q(user=user) | models.Q(organization_id=user.organization_id))
-
-    def unread(self):
-        return self.filter(read_at__isnull=True)
-
-
-class Notification(models.Model):
-    """In-app notice to a user or to everyone of an organization; pushed to open workbenches too."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, null=True, blank=True,
-                             related_name="notifications", verbose_name=_("user"))
-    organization = models.ForeignKey(Organization, models.CASCADE, null=True, blank=True,
-                                     related_name="notifications", verbose_name=_("organization"))
-    case = models.ForeignKey(Case, models.CASCADE, null=True, blank=True, related_name="notifications",
-                             verbose_name=_("case"))
-    kind = models.CharField(_("kind"), max_length=24)
-    message = models.CharField(_("message"), max_length=300)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-
-    objects = NotificationQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return self.message

@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from accounts.choices import OrgKind
 from accounts.models import Organization
-from cases.models import Category
+from classification.models import Category
 
 from .models import ResponsibilityRule
 

@@ -1,37 +1,6 @@
-"""Notifications, and the responsible unit (确权) suggested for a case."""
+"""The responsible unit (确权) suggested for a case."""
 
-import logging
-
-from django.db import transaction
-
-from accounts.realtime import organization_group, push, user_group
-
-from .models import Notification
 from .selectors import best_rules
-
-log = logging.getLogger(__name__)
-
-
-def notify(*, case, organization=None, user=None, kind: str, message: str) -> Notification | None:
-    """Store a notification (in the caller's transaction) and push it to open workbenches after commit."""
-    if organization is None and user is None:
-        return None
-    notice = Notification.objects.create(case=case, organization=organization, user=user, kind=kind,
-                                         message=message[:300])
-    payload = {"kind": kind, "message": notice.message, "case": case.pk if case else None,
-               "number": case.number if case else None}
-    groups = [user_group(user.pk)] if user else []
-    groups += [organization_group(organization.pk)] if organization else []
-
-    def send():
-        for group in groups:
-            try:
-                push(group, payload)
-            except Exception:  # the row is stored; a lost push only delays the notice until the page reloads
-                log.exception("push of notification %s failed", notice.pk)
-
-    transaction.on_commit(send)
-    return notice
 
 
 def suggest_unit(case):

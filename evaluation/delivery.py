@@ -10,6 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.choices import OrgKind
+from accounts.models import Organization
+from notifications.services import notify
+
 from .models import Bulletin, Delivery, DeliveryStatus, RecipientList
 
 log = logging.getLogger(__name__)
@@ -56,10 +60,6 @@ def send(delivery: Delivery) -> bool:
 
 
 def _tell_center(delivery: Delivery) -> None:
-    from accounts.choices import OrgKind
-    from accounts.models import Organization
-    from dispatch.services import notify
-
     center = Organization.objects.filter(kind=OrgKind.COMMAND_CENTER).order_by("depth").first()
     notify(case=None, organization=center, kind="delivery",
            message=_("The bulletin of %(month)s could not be sent to %(email)s after %(n)d attempts: %(error)s")

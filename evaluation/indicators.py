@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.choices import CaseSource, CaseState, Stage
 from cases.models import Case, CaseEvent, CaseStep
+from cases.workflow import Action, StepOutcome
 
 RULE_VERSION = "2026.1"
 COHORT_RULE = "reported-in-period, as-of-computation"
@@ -36,31 +37,31 @@ def _step(stage: str, **extra) -> Exists:
 
 def facts(as_of: dt.datetime) -> dict[str, Q]:
     """Per-case facts as conditions over Case (evaluated as of ``as_of``)."""
-    registered = Q(_event("register"))
+    registered = Q(_event(Action.REGISTER))
     # Due for handling: dispatched, and neither parked (parked cases leave the handling indicators) nor
     # voided after dispatch (voided outcomes are kept apart from every count of handling).
-    dispatched = Q(_event("dispatch")) & ~Q(state__in=(S.PARKED, S.CANCELLED))
-    handled = Q(_event("handle", at__lte=as_of))
-    late_handling = Q(_step(Stage.HANDLE, outcome="handled", on_time=False))
+    dispatched = Q(_event(Action.DISPATCH)) & ~Q(state__in=(S.PARKED, S.CANCELLED))
+    handled = Q(_event(Action.HANDLE, at__lte=as_of))
+    late_handling = Q(_step(Stage.HANDLE, outcome=StepOutcome.HANDLED, on_time=False))
     overdue_unhandled = ~handled & Q(handling_deadline__lt=as_of)
     handled_on_time = handled & ~late_handling
-    closed = Q(_event("close", at__lte=as_of), self_handled=False)
+    closed = Q(_event(Action.CLOSE, at__lte=as_of), self_handled=False)
     return {
         "reports": Q(pk__isnull=False),
         "reports_supervisor": Q(source__in=SUPERVISOR_SOURCES),
         "reports_public": ~Q(source__in=SUPERVISOR_SOURCES),
         "handled_on_spot": Q(self_handled=True),
-        "accepted": Q(_event("accept")) | Q(_event("send_verification")),
+        "accepted": Q(_event(Action.ACCEPT)) | Q(_event(Action.SEND_VERIFICATION)),
         "valid": registered & ~Q(state__in=(S.CANCELLED, S.NOT_REGISTERED)),
         "to_verify": Q(_step(Stage.VERIFY)),
         "verified": Q(_step(Stage.VERIFY, completed_at__isnull=False)),
         "verified_on_time": Q(_step(Stage.VERIFY, on_time=True)),
         "registered": registered,
-        "registered_on_time": Q(_step(Stage.REGISTER, on_time=True, outcome="register")),
+        "registered_on_time": Q(_step(Stage.REGISTER, on_time=True, outcome=StepOutcome.REGISTERED)),
         "voided": registered & Q(state=S.CANCELLED),
         "dispatched": dispatched,
-        "dispatched_on_time": dispatched & ~Q(_step(Stage.DISPATCH, on_time=False, outcome="dispatch")),
-        "wrongly_dispatched": Q(_event("dispatch", data__has_key="previous_unit")),
+        "dispatched_on_time": dispatched & ~Q(_step(Stage.DISPATCH, on_time=False, outcome=StepOutcome.DISPATCHED)),
+        "wrongly_dispatched": Q(_event(Action.DISPATCH, data__has_key="previous_unit")),
         "handled": dispatched & handled,
         "handled_on_time": dispatched & handled_on_time,
         "due_for_closure": dispatched & (handled | overdue_unhandled),
@@ -71,7 +72,7 @@ def facts(as_of: dt.datetime) -> dict[str, Q]:
         "closed_on_time": closed & handled_on_time,
         "reworked": Q(rework_count__gt=0),
         "extended": Q(extension_count__gt=0),
-        "parked": Q(_event("approve_park")),
+        "parked": Q(_event(Action.APPROVE_PARK)),
         "overdue_now": Q(state__in=(S.DISPATCHED,), handling_deadline__lt=as_of),
     }
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.choices import CaseSource, CaseState, Stage
 from cases.models import CaseEvent, CaseStep
+from cases.workflow import Action, StepOutcome
 
 SUPERVISOR_SOURCES = (CaseSource.SUPERVISOR, CaseSource.SPECIAL)
 POSTS = ("supervisor", "intake", "shift_leader", "dispatcher")
@@ -32,30 +33,31 @@ def _steps(cases, as_of, stage, outcomes=None):
 def post_counts(cases, as_of) -> dict[str, dict[int, dict[str, int]]]:
     """{post: {user id: counts}}."""
     rows: dict[str, dict[int, dict[str, int]]] = {post: defaultdict(dict) for post in POSTS}
-    registered = Q(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), action="register")))
+    registered = Q(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), action=Action.REGISTER)))
     valid = registered & ~Q(state__in=(CaseState.NOT_ACCEPTED, CaseState.NOT_REGISTERED, CaseState.CANCELLED))
     for row in cases.filter(source__in=SUPERVISOR_SOURCES, reporter__isnull=False).values("reporter").annotate(
             reports=Count("pk"), valid=Count("pk", filter=valid), registered=Count("pk", filter=registered)):
         rows["supervisor"][row["reporter"]] |= {k: row[k] for k in ("reports", "valid", "registered")}
-    found = Exists(CaseStep.objects.filter(case=OuterRef("pk"), stage=Stage.VERIFY, outcome="found"))
+    found = Exists(CaseStep.objects.filter(case=OuterRef("pk"), stage=Stage.VERIFY, outcome=StepOutcome.FOUND))
     for row in cases.exclude(source__in=SUPERVISOR_SOURCES).filter(found, grid__supervisor__isnull=False).values(
             "grid__supervisor").annotate(missed=Count("pk")):
         rows["supervisor"][row["grid__supervisor"]]["missed"] = row["missed"]
     for stage, prefix in ((Stage.VERIFY, "verified"), (Stage.CHECK, "checked")):
         for person, (n, on_time) in _steps(cases, as_of, stage).items():
             rows["supervisor"][person] |= {prefix: n, f"{prefix}_on_time": on_time}
-    for person, (n, on_time) in _steps(cases, as_of, Stage.INTAKE, ("accept", "send_verification")).items():
+    taken_in = (StepOutcome.ACCEPTED, StepOutcome.SENT_FOR_VERIFICATION)
+    for person, (n, on_time) in _steps(cases, as_of, Stage.INTAKE, taken_in).items():
         rows["intake"][person] |= {"accepted": n, "accepted_on_time": on_time}
-    for person, (n, on_time) in _steps(cases, as_of, Stage.SEND_CHECK, ("send_check",)).items():
+    for person, (n, on_time) in _steps(cases, as_of, Stage.SEND_CHECK, (StepOutcome.SENT_FOR_CHECK,)).items():
         rows["intake"][person] |= {"check_sent": n, "check_sent_on_time": on_time}
-    for person, (n, on_time) in _steps(cases, as_of, Stage.REGISTER, ("register",)).items():
+    for person, (n, on_time) in _steps(cases, as_of, Stage.REGISTER, (StepOutcome.REGISTERED,)).items():
         rows["shift_leader"][person] |= {"registered": n, "registered_on_time": on_time}
-    for row in CaseEvent.objects.filter(case__in=cases, action="register", at__lte=as_of,
+    for row in CaseEvent.objects.filter(case__in=cases, action=Action.REGISTER, at__lte=as_of,
                                         case__state=CaseState.CANCELLED).values("actor").annotate(n=Count("pk")):
         rows["shift_leader"][row["actor"]]["voided"] = row["n"]
-    for person, (n, on_time) in _steps(cases, as_of, Stage.CLOSE, ("close", "closed")).items():
+    for person, (n, on_time) in _steps(cases, as_of, Stage.CLOSE, (StepOutcome.CLOSED,)).items():
         rows["shift_leader"][person] |= {"closed": n, "closed_on_time": on_time}
-    for person, (n, on_time) in _steps(cases, as_of, Stage.DISPATCH, ("dispatch",)).items():
+    for person, (n, on_time) in _steps(cases, as_of, Stage.DISPATCH, (StepOutcome.DISPATCHED,)).items():
         rows["dispatcher"][person] |= {"dispatched": n, "dispatched_on_time": on_time}
     for actor, wrong in _wrong_dispatches(cases, as_of).items():
         rows["dispatcher"][actor]["wrongly_dispatched"] = wrong
@@ -64,9 +66,9 @@ def post_counts(cases, as_of) -> dict[str, dict[int, dict[str, int]]]:
 
 def _wrong_dispatches(cases, as_of) -> dict[int, int]:
     """Who sent each returned case to the unit that returned it (the dispatch just before the return)."""
-    sender = CaseEvent.objects.filter(case=OuterRef("case"), action="dispatch", at__lte=OuterRef("at")).order_by(
+    sender = CaseEvent.objects.filter(case=OuterRef("case"), action=Action.DISPATCH, at__lte=OuterRef("at")).order_by(
         "-at", "-pk").values("actor")[:1]
-    returns = CaseEvent.objects.filter(case__in=cases, action="return", at__lte=as_of).annotate(
+    returns = CaseEvent.objects.filter(case__in=cases, action=Action.RETURN, at__lte=as_of).annotate(
         dispatcher=Subquery(sender))
     return {row["dispatcher"]: row["n"] for row in returns.values("dispatcher").annotate(n=Count("pk"))
             if row["dispatcher"]}

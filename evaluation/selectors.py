@@ -1,8 +1,14 @@
-"""Reads for the dashboard: the latest finished snapshot of a month, scored and ranked rows in scope."""
+"""Reads for the dashboard: the latest finished snapshot of a month, scored and ranked rows.
+
+Who sees what (domain spec §9): aggregated results — rates, scores and ranks of every district, street
+and unit — are visible to every user with access to evaluation, ranked city-wide; case-level data (the
+cases behind a count) stays within each user's scope, so a row outside it is shown without its drill-down
+(``ScoredRow.in_scope``). The posts' per-person figures are shown to the command center and leaders."""
 
 import datetime as dt
 from dataclasses import dataclass
 
+from accounts.choices import OrgKind
 from accounts.models import Organization
 
 from .models import OtherAssessment, Snapshot, SnapshotRow, SnapshotStatus
@@ -27,6 +33,7 @@ class ScoredRow:
     previous_rank: int | None = None
     other_score: float | None = None
     assessment: float | None = None
+    in_scope: bool = True  # the viewer may open the cases behind its counts
 
     @property
     def change(self) -> float | None:
@@ -35,11 +42,10 @@ class ScoredRow:
         return round(self.score - self.previous_score, 2)
 
 
-def scored_rows(snapshot: Snapshot, object_type: str, ids: set[int] | None) -> list[ScoredRow]:
+def scored_rows(snapshot: Snapshot, object_type: str) -> list[ScoredRow]:
+    """Every object of the type, scored and ranked among all of them."""
     formula = formula_for(object_type, snapshot.period_start)
     rows = snapshot.rows.filter(object_type=object_type)
-    if ids is not None:
-        rows = rows.filter(object_id__in=ids)
     scored = []
     for row in rows:
         score = composite(formula, row.counts, row.rates) if formula else None
@@ -54,12 +60,20 @@ def ids_in_scope(user) -> set[int]:
     return set(Organization.objects.restrict(user).values_list("pk", flat=True))
 
 
+def sees_whole_city(scope: set[int]) -> bool:
+    """Whether a viewer with this scope sees every case of the city (so that city-wide counts drill down)."""
+    return Organization.objects.filter(pk__in=scope, kind=OrgKind.CITY).exists()
+
+
 def ranking(snapshot: Snapshot, previous: Snapshot | None, object_type: str,
-            ids: set[int] | None = None) -> list[ScoredRow]:
-    """Scored rows of the objects (all, or those of ``ids``), ranked, with last month's score and rank."""
-    rows = scored_rows(snapshot, object_type, ids)
+            scope: set[int] | None = None) -> list[ScoredRow]:
+    """Scored rows of every object, ranked city-wide, with last month's score and rank; those outside
+    ``scope`` (organization ids; None for all) are marked so that their cases are not linked."""
+    rows = scored_rows(snapshot, object_type)
+    for item in rows:
+        item.in_scope = scope is None or item.row.object_id in scope
     if previous is not None:
-        before = {s.row.object_id: s for s in scored_rows(previous, object_type, ids)}
+        before = {s.row.object_id: s for s in scored_rows(previous, object_type)}
         for item in rows:
             if item.row.object_id in before:
                 item.previous_score, item.previous_rank = before[item.row.object_id].score, \

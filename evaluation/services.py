@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organization
 from cases.choices import CaseSource
-from cases.models import Category, MajorCategory
+from classification.models import Category, MajorCategory
 from gis.models import Grid
 
 from . import indicators, posts

@@ -1,8 +1,11 @@
+import datetime as dt
+
 from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from . import services
+from .bulletin import generate_bulletin as generate
 from .delivery import MAX_ATTEMPTS, queue_deliveries, send
 from .models import Delivery, DeliveryStatus, Snapshot
 
@@ -23,10 +26,6 @@ def compute_previous_month() -> int:
 
 @shared_task(name="evaluation.generate_bulletin")
 def generate_bulletin(month: str, user_id: int | None = None) -> int:
-    import datetime as dt
-
-    from .bulletin import generate_bulletin as generate
-
     bulletin = generate(dt.date.fromisoformat(month), user_id and get_user_model().objects.get(pk=user_id))
     for delivery in queue_deliveries(bulletin):
         send_delivery.delay(delivery.pk)

@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("cases/", views.indicator_cases, name="indicator-cases"),
     path("compute/", views.compute, name="dashboard-compute"),
     path("assessments/", views.assessments, name="assessments"),
     path("<slug:object_type>/<int:object_id>/", views.history, name="evaluation-history"),

@@ -5,21 +5,25 @@ import json
 import pandas as pd
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.choices import Role
 from accounts.decorators import role_required
 from accounts.models import Organization
+from cases.selectors import visible_cases
+from cases.views import case_list_page
 
 from . import indicators, services
 from .models import Bulletin, OtherAssessment, Snapshot, SnapshotStatus
-from .selectors import KEY_RATES, ids_in_scope, month_snapshot, ranking, scored_rows, trend
+from .selectors import KEY_RATES, ids_in_scope, month_snapshot, ranking, scored_rows, sees_whole_city, trend
 from .tasks import compute_snapshot, generate_bulletin
 
 VIEWERS = (Role.LEADER, Role.ADMINISTRATOR, Role.DISPATCHER, Role.SHIFT_LEADER, Role.INTAKE_OPERATOR,
@@ -31,6 +35,20 @@ def _month(value: str | None) -> dt.date:
         return dt.datetime.strptime(value or "", "%Y-%m").date()
     except ValueError:
         return services.previous_month(timezone.localdate())[0]
+
+
+@login_required
+def indicator_cases(request):
+    """The cases behind one count of a snapshot (``fact``), judged as of its time (``as_of``), in the
+    viewer's scope; the query string's case filters narrow them to one row of the table."""
+    as_of = parse_datetime(request.GET.get("as_of", "")) if request.GET.get("as_of") else timezone.now()
+    if as_of is None:
+        return HttpResponseBadRequest(_("Give the time as ISO 8601."))
+    conditions = indicators.facts(as_of)
+    fact = request.GET.get("fact", "")
+    cases = visible_cases(request.user)
+    cases = cases.filter(conditions[fact]) if fact in conditions else cases.none()
+    return case_list_page(request, cases)
 
 
 @role_required(*VIEWERS)
@@ -55,16 +73,18 @@ def dashboard(request):
         if request.user.is_superuser or request.user.has_role(Role.LEADER, Role.ADMINISTRATOR) or \
                 getattr(request.user.organization, "kind", "") == "center":
             context["post_tables"] = [
-                (_("Supervisors"), scored_rows(snapshot, "supervisor", None)[:30]),
-                (_("Intake operators"), scored_rows(snapshot, "intake", None)),
-                (_("Shift leaders"), scored_rows(snapshot, "shift_leader", None)),
-                (_("Dispatchers"), scored_rows(snapshot, "dispatcher", None)),
+                (_("Supervisors"), scored_rows(snapshot, "supervisor")[:30]),
+                (_("Intake operators"), scored_rows(snapshot, "intake")),
+                (_("Shift leaders"), scored_rows(snapshot, "shift_leader")),
+                (_("Dispatchers"), scored_rows(snapshot, "dispatcher")),
             ]
         context["breakdowns"] = [
             (_("By source"), "source", snapshot.rows.filter(object_type="source").order_by("object_name")),
             (_("By major category"), "major", snapshot.rows.filter(object_type="major").order_by("object_name")),
         ]
         context["facts"] = ("reports", "dispatched")
+        # The breakdowns count the whole city: only a viewer who sees the whole city's cases drills down.
+        context["sees_city_cases"] = sees_whole_city(ids)
         context["city"] = snapshot.rows.filter(object_type="city").first()
         context["previous_city"] = previous.rows.filter(object_type="city").first() if previous else None
         points = trend(services.months_back(month, 12))
@@ -157,7 +177,7 @@ def history(request, object_type, object_id):
     """Vertical comparison: one district, street or unit month by month over the last twelve months."""
     if object_type not in ("district", "street", "community", "unit"):
         raise Http404
-    organization = get_object_or_404(Organization.objects.restrict(request.user), pk=object_id)
+    organization = get_object_or_404(Organization, pk=object_id)  # aggregates are visible to all viewers (§9)
     month = _month(request.GET.get("month"))
     rates = {r.name: r.label for r in indicators.RATES}
     rows = []

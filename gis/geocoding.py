@@ -2,12 +2,16 @@
 
 from dataclasses import dataclass
 
+from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
+from django.contrib.gis.measure import D
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Grid
+from accounts.choices import OrgKind
+
+from .models import Boundary, Grid, Place, Road
 
 
 class OutsideCity(ValidationError):
@@ -52,10 +56,6 @@ class Candidate:
 
 def search_address(text: str, limit: int = 10) -> list[Candidate]:
     """Places, roads and areas whose name contains ``text``, as points to centre a map on (gazetteer)."""
-    from accounts.choices import OrgKind
-
-    from .models import Boundary, Place, Road
-
     text = text.strip()
     if len(text) < 2:
         return []
@@ -72,11 +72,6 @@ def search_address(text: str, limit: int = 10) -> list[Candidate]:
 
 def nearest_address(point: Point, within_m: int = 300) -> str:
     """A readable address for a point: the nearest named place or road within ``within_m``, and the community."""
-    from django.contrib.gis.db.models.functions import Distance
-    from django.contrib.gis.measure import D
-
-    from .models import Place, Road
-
     near = []
     for model, field in ((Place, "location"), (Road, "geometry")):
         hit = (model.objects.filter(**{f"{field}__distance_lte": (point, D(m=within_m))})

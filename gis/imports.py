@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import AREA_KINDS, OrgKind
 from accounts.models import Organization
-from cases.models import Category
+from classification.models import Category
 
 from .choices import ComponentStatus
 from .geocoding import OutsideCity, locate

@@ -6,7 +6,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
-from cases.models import Category
+from classification.models import Category
 
 from .choices import ComponentStatus, DataSource, PlaceKind, RoadLevel
 

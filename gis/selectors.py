@@ -1,8 +1,11 @@
 """Reads of the spatial base, scoped where it matters (cameras are shared per organization)."""
 
+from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.measure import D
+
 from accounts.scope import restrict
 
-from .models import Camera
+from .models import Camera, Component
 
 
 def visible_cameras(user):
@@ -12,11 +15,6 @@ def visible_cameras(user):
 
 def nearby_components(point, metres: int = 60, limit: int = 10):
     """Components within ``metres`` of a point, nearest first (for the case page and for reporting)."""
-    from django.contrib.gis.db.models.functions import Distance
-    from django.contrib.gis.measure import D
-
-    from .models import Component
-
     if point is None:
         return Component.objects.none()
     return (Component.objects.filter(location__distance_lte=(point, D(m=metres)))

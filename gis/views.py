@@ -3,7 +3,6 @@ import json
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 
 from accounts.choices import OrgKind
@@ -35,14 +34,3 @@ def map_settings() -> dict:
     """The base map of every map page: tile URL, attribution and coordinate offset (all optional)."""
     return {"tiles": settings.MAP_TILES_URL, "attribution": settings.MAP_ATTRIBUTION,
             "offset": settings.MAP_TILES_OFFSET}
-
-
-@login_required
-def city_map(request):
-    from cases.choices import CaseSource, CaseState
-    from cases.selectors import CaseFilter
-
-    return render(request, "gis/map.html", {
-        "filter": CaseFilter(request=request), "sources": CaseSource.choices, "states": CaseState.choices,
-        "map": map_settings(),
-    })

@@ -42,7 +42,7 @@ def city(db):
     o.s21 = create_organization(name="长安街道", code="990102001", kind=OrgKind.STREET, parent=o.d2)
     o.c111 = create_organization(name="春晖一社区", code="990101001001", kind=OrgKind.COMMUNITY, parent=o.s11)
     o.c211 = create_organization(name="长安一社区", code="990102001001", kind=OrgKind.COMMUNITY, parent=o.s21)
-    from gis.demo import Rect
+    from demo.geometry import Rect
     from gis.models import Grid
 
     o.grid11 = Grid.objects.create(code="990101001001901", community=o.c111, street=o.s11, district=o.d1,

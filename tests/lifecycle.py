@@ -4,8 +4,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from cases.choices import CaseSource, CaseState
-from cases.models import Category
 from cases.services import perform, report_case
+from classification.models import Category
 
 TZ = ZoneInfo("Asia/Shanghai")
 S = CaseState

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from cases.attachments import MAX_BYTES
 from cases.models import Case, CaseEvent
-from gis.demo import Rect, lonlat
+from demo.geometry import Rect, lonlat
 from gis.models import Grid
 from tests.conftest import PASSWORD
 from tests.lifecycle import S, advance, garbage, new_case

@@ -8,13 +8,13 @@ from django.db import transaction
 from django.db.models import F
 
 from accounts.choices import Role
-from accounts.demo import build_demo_organizations, create_demo_accounts, create_demo_staff
 from cases.choices import CaseState, Stage
-from cases.demo import generate_history
 from cases.models import Case, CaseStep
 from cases.workflow import replay
-from dispatch.demo import build_demo_rules
-from gis.demo import build_demo_geometry, build_demo_surroundings
+from demo.geometry import build_demo_geometry, build_demo_surroundings
+from demo.history import generate_history
+from demo.organizations import build_demo_organizations, create_demo_accounts, create_demo_staff
+from demo.rules import build_demo_rules
 from gis.models import Camera, Component, Place, Road
 from tests.lifecycle import at
 
@@ -84,7 +84,7 @@ def test_weekly_rhythm_and_hot_spots(demo_history):
 
 
 def test_history_is_deterministic_for_a_seed_and_numbers_are_sequential(demo_history):
-    from cases.demo import HistoryGenerator
+    from demo.history import HistoryGenerator
 
     numbers = sorted(Case.objects.filter(reported_at__year=2026).values_list("number", flat=True))
     assert numbers[0] == "20260000001" and int(numbers[-1][4:]) == len(numbers)

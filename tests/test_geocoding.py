@@ -2,7 +2,7 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from accounts.choices import OrgKind
-from gis.demo import Rect, build_demo_geometry, lonlat
+from demo.geometry import Rect, build_demo_geometry, lonlat
 from gis.geocoding import OutsideCity, locate
 from gis.models import Grid
 
@@ -45,7 +45,7 @@ def test_point_in_a_hole_or_outside_the_city_is_an_error(grids):
 
 
 def test_demo_geometry_puts_every_grid_inside_its_community(db):
-    from accounts.demo import build_demo_organizations
+    from demo.organizations import build_demo_organizations
 
     city = build_demo_organizations(seed=1)
     count = build_demo_geometry(city)

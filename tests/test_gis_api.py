@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from accounts.choices import OrgKind
 from accounts.services import create_organization
-from gis.demo import Rect, lonlat
+from demo.geometry import Rect, lonlat
 from gis.models import Camera, Component, Grid
 from tests.lifecycle import S, advance, garbage, new_case
 

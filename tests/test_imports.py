@@ -7,7 +7,7 @@ import pytest
 from django.contrib.gis.geos import MultiPolygon
 from django.core.management import CommandError, call_command
 
-from gis.demo import Rect, lonlat
+from demo.geometry import Rect, lonlat
 from gis.imports import ImportRefused, import_file
 from gis.models import Boundary, Camera, Component, Grid
 

@@ -79,7 +79,7 @@ def test_every_count_drills_down_to_exactly_its_cases(november, users, city, cli
     client.force_login(users.dispatcher)
     counts = row(november, "district", city.d1.pk).counts
     for fact in ("reports", "dispatched", "handled_on_time", "due_for_closure", "closed", "reworked", "parked"):
-        response = client.get(reverse("case-list"), {
+        response = client.get(reverse("indicator-cases"), {
             "fact": fact, "as_of": november.as_of.isoformat(), "area": city.d1.pk,
             "reported_from": "2026-11-01", "reported_to": "2026-11-30",
         })

@@ -6,9 +6,9 @@ from celery.contrib.testing.worker import start_worker
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 
-from accounts.consumers import UserEventsConsumer
-from accounts.realtime import organization_group, push, user_group
 from citymgmt.celery import app, ping
+from notifications.realtime import organization_group, push, user_group
+from web.consumers import UserEventsConsumer
 
 pytestmark = pytest.mark.integration
 
@@ -65,7 +65,7 @@ def test_beat_task_flags_an_overdue_case_through_the_worker(city, users, setting
 
     from cases.models import Case
     from cases.tasks import flag_overdue
-    from dispatch.models import Notification
+    from notifications.models import Notification
     from tests.lifecycle import S, advance, new_case
 
     assert settings.CELERY_BEAT_SCHEDULE["flag-overdue-cases"]["task"] == flag_overdue.name

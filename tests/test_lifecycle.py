@@ -9,9 +9,9 @@ from django.http import Http404
 from cases.choices import OPEN_STATES, CaseSource, ClosureType, Stage
 from cases.models import Case, CaseEvent
 from cases.services import flag_overdue, perform
-from cases.workflow import TRANSITIONS, IllegalTransition, replay
-from dispatch.models import Notification
-from gis.demo import lonlat
+from cases.workflow import TRANSITIONS, IllegalTransition, NotNow, replay
+from demo.geometry import lonlat
+from notifications.models import Notification
 from tests.lifecycle import PATH, S, advance, at, new_case
 
 pytestmark = pytest.mark.django_db
@@ -245,7 +245,7 @@ def test_extension_moves_the_deadline_by_working_hours(users, city):
 
     assert case.handling_deadline == current_calendar().add(due, dt.timedelta(hours=8))
     assert case.steps.get(stage=Stage.HANDLE, completed_at__isnull=True).deadline == case.handling_deadline
-    with pytest.raises(ValidationError):  # nothing pending any more
+    with pytest.raises(NotNow):  # nothing pending any more: 409, like any action the situation forbids
         perform(case_id=case.pk, action="approve_extension", actor=users.dispatcher)
 
 

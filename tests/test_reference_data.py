@@ -6,10 +6,11 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from accounts.choices import OrgKind, Role, UnitType
-from accounts.demo import DEMO_ACCOUNTS, build_demo_organizations, create_demo_accounts
 from accounts.models import Organization, User
-from cases.choices import CategoryKind, CategoryScheme, LimitUnit, Urgency
-from cases.models import Case, Category
+from cases.models import Case
+from classification.choices import CategoryKind, CategoryScheme, LimitUnit, Urgency
+from classification.models import Category
+from demo.organizations import DEMO_ACCOUNTS, build_demo_organizations, create_demo_accounts
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -94,7 +95,7 @@ def test_chinese_catalogue_is_complete():
 
 
 def test_demo_rule_set_gives_every_category_in_every_street_exactly_one_owner(db):
-    from dispatch.demo import build_demo_rules
+    from demo.rules import build_demo_rules
     from dispatch.selectors import rule_gaps
 
     city = build_demo_organizations(seed=3)

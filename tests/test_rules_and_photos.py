@@ -7,8 +7,8 @@ from PIL import Image
 
 from cases.attachments import MAX_BYTES, check_photo
 from cases.choices import AttachmentKind
-from cases.models import Category
 from cases.services import perform
+from classification.models import Category
 from dispatch.models import ResponsibilityRule
 from dispatch.selectors import rule_gaps
 from dispatch.services import suggest_unit

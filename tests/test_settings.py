@@ -53,7 +53,7 @@ def test_migrations_apply_on_spatialite(tmp_path):
     migrate = run(["manage.py", "migrate", "-v0"], CITYMGMT_VAR_DIR=str(tmp_path))
     assert migrate.returncode == 0, migrate.stderr
     count = run(
-        ["manage.py", "shell", "-c", "from cases.models import Category; print(Category.objects.count())"],
+        ["manage.py", "shell", "-c", "from classification.models import Category; print(Category.objects.count())"],
         CITYMGMT_VAR_DIR=str(tmp_path),
     )
     assert count.stdout.strip().splitlines()[-1] == "301", count.stderr

@@ -129,7 +129,7 @@ def test_case_list_filters_and_queue(client, users, city):
 def test_intake_sees_possible_duplicates_nearby(client, users, city):
     from django.contrib.gis.geos import Point
 
-    from gis.demo import lonlat
+    from demo.geometry import lonlat
     from tests.lifecycle import at, new_case
 
     first = new_case(users, city, location=Point(*lonlat(50.5, 50.5), srid=4326), now=at(2026, 11, 24, 9))
@@ -139,3 +139,20 @@ def test_intake_sees_possible_duplicates_nearby(client, users, city):
     duplicates = list(client.get(reverse("case-detail", args=[second.pk])).context["duplicates"])
     assert duplicates == [first] and far not in duplicates
     assert "可能重复" in client.get(reverse("case-detail", args=[second.pk])).content.decode()
+
+
+def test_possible_duplicates_stay_in_the_viewers_scope(client, users, city):
+    """A case 15 m away across a district border is not shown to the other district's operator."""
+    from django.contrib.gis.geos import Point
+
+    from cases.selectors import possible_duplicates
+    from demo.geometry import Rect, lonlat
+    from gis.models import Grid
+    from tests.lifecycle import at, new_case
+
+    Grid.objects.filter(pk=city.grid21.pk).update(geometry=Rect(51, 50, 52, 51).polygon())  # borders grid 11
+    over_the_border = new_case(users, city, location=Point(*lonlat(51.07, 50.5), srid=4326), now=at(2026, 11, 24, 9))
+    here = new_case(users, city, location=Point(*lonlat(50.93, 50.5), srid=4326), now=at(2026, 11, 25, 9))
+    assert (over_the_border.district, here.district) == (city.d2, city.d1)
+    assert list(possible_duplicates(here, users.intake_operator)) == [over_the_border]  # the city sees both
+    assert list(possible_duplicates(here, users.district_operator)) == []

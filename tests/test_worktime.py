@@ -3,9 +3,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cases.choices import LimitUnit
 from cases.models import CalendarDay, WorkPeriod, WorkSchedule
 from cases.worktime import CalendarError, WorkCalendar, current_calendar, years_without_official_data
+from classification.choices import LimitUnit
 
 TZ = ZoneInfo("Asia/Shanghai")
 

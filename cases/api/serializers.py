@@ -3,10 +3,12 @@ from rest_framework import serializers
 
 from accounts.choices import OrgKind
 from accounts.models import Organization
+from classification.choices import Urgency
+from classification.models import Category
 
-from ..choices import CaseSource, ClosureType, Urgency
-from ..models import Attachment, Case, CaseEvent, CaseStep, Category
-from ..workflow import TRANSITIONS
+from ..choices import CaseSource
+from ..models import Attachment, Case, CaseEvent, CaseStep
+from ..workflow import ACTIONS, TRANSITIONS, Input
 
 
 class OrgRefSerializer(serializers.ModelSerializer):
@@ -115,28 +117,33 @@ class CaseCreateSerializer(serializers.Serializer):
         return data
 
 
-PARAM_FIELDS = {
-    "unit": lambda: serializers.IntegerField(help_text=_("Handling unit or district platform id.")),
-    "supervisor": lambda: serializers.IntegerField(required=False, help_text=_("Supervisor user id.")),
-    "person": lambda: serializers.IntegerField(help_text=_("User id of a person of the responsible unit.")),
-    "found": lambda: serializers.BooleanField(),
-    "fixed": lambda: serializers.BooleanField(),
-    "category": lambda: serializers.IntegerField(required=False),
-    "urgency": lambda: serializers.ChoiceField(choices=Urgency.choices, required=False),
-    "closure_type": lambda: serializers.ChoiceField(choices=ClosureType.choices, required=False),
-    "hours": lambda: serializers.IntegerField(required=False, min_value=1, max_value=720),
-    "until": lambda: serializers.DateField(),
-    "longitude": lambda: serializers.FloatField(min_value=-180, max_value=180),
-    "latitude": lambda: serializers.FloatField(min_value=-90, max_value=90),
+def _bounded(field_class, spec: Input, **kwargs):
+    bounds = {k: v for k, v in (("min_value", spec.minimum), ("max_value", spec.maximum)) if v is not None}
+    return field_class(required=spec.required, help_text=spec.help_text or spec.label, **bounds, **kwargs)
+
+
+# One API field per kind of input; the input's declaration (cases.workflow) gives its bounds.
+API_FIELDS = {
+    "unit": lambda spec: _bounded(serializers.IntegerField, spec),
+    "supervisor": lambda spec: _bounded(serializers.IntegerField, spec),
+    "person": lambda spec: _bounded(serializers.IntegerField, spec),
+    "category": lambda spec: _bounded(serializers.IntegerField, spec),
+    "boolean": lambda spec: serializers.BooleanField(help_text=spec.label),
+    "choice": lambda spec: serializers.ChoiceField(choices=spec.choices.choices, required=spec.required,
+                                                   help_text=spec.label),
+    "integer": lambda spec: _bounded(serializers.IntegerField, spec),
+    "float": lambda spec: _bounded(serializers.FloatField, spec),
+    "date": lambda spec: serializers.DateField(required=spec.required, help_text=spec.label),
 }
 
 
 def action_serializer(action: str) -> type[serializers.Serializer]:
-    fields = {name: PARAM_FIELDS[name]() for name in TRANSITIONS[action].params}
+    """The API input of an action, derived from its declaration."""
+    fields = {spec.name: API_FIELDS[spec.kind](spec) for spec in TRANSITIONS[action].inputs}
     fields["note"] = serializers.CharField(required=False, default="", max_length=2000, allow_blank=True)
     fields["photos"] = PhotoListField(required=False, default=list)
     name = "".join(part.title() for part in action.split("_")) + "ActionSerializer"
     return type(name, (serializers.Serializer,), fields)
 
 
-ACTION_SERIALIZERS = {action: action_serializer(action) for action in TRANSITIONS if action != "report"}
+ACTION_SERIALIZERS = {action: action_serializer(action) for action in ACTIONS}

@@ -1,18 +1,25 @@
 from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action as drf_action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from gis.api.views import parse_bbox
 
 from ..attachments import check_photo
 from ..choices import AttachmentKind
-from ..forms import PHOTO_KIND
 from ..selectors import CaseFilter, visible_cases
 from ..services import access_case, perform, report_case
-from ..workflow import ACTIONS, TRANSITIONS, IllegalTransition
+from ..services.core import authorize
+from ..workflow import ACTIONS, TRANSITIONS
 from .serializers import ACTION_SERIALIZERS, CaseCreateSerializer, CaseDetailSerializer, CaseListSerializer
+
+CASE_LAYER_LIMIT = 20_000
 
 
 def photos(files, kind):
@@ -64,16 +71,16 @@ def _make_action(name):
     @extend_schema(request=serializer_class, responses={200: CaseDetailSerializer},
                    summary=str(TRANSITIONS[name].label),
                    description=f"Allowed in states: {', '.join(TRANSITIONS[name].sources)}; "
-                               f"roles: {', '.join(TRANSITIONS[name].roles)}. 409 in any other state.")
+                               f"roles: {', '.join(TRANSITIONS[name].roles)}; "
+                               f"{TRANSITIONS[name].check.__doc__ or ''} 409 in any other state, 403 for "
+                               f"anyone else.")
     def handler(self, request, pk=None):
-        case = access_case(request.user, pk)
-        if case.state not in TRANSITIONS[name].sources:  # say 409 before judging the input
-            raise IllegalTransition(name, case.state)
+        authorize(TRANSITIONS[name], request.user, access_case(request.user, pk))  # 403 or 409 before the input
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         params = dict(serializer.validated_data)
         files = request.FILES.getlist("photos") if hasattr(request, "FILES") else []
-        params["photos"] = photos(files or params.get("photos", []), PHOTO_KIND.get(name, AttachmentKind.OTHER))
+        params["photos"] = photos(files or params.get("photos", []), TRANSITIONS[name].photo_kind)
         case = perform(case_id=pk, action=name, actor=request.user, **params)
         return Response(CaseDetailSerializer(get_object_or_404(self.get_queryset(), pk=case.pk),
                                              context={"request": request}).data)
@@ -87,3 +94,28 @@ for _name in ACTIONS:
     setattr(CaseViewSet, f"action_{_name}", _make_action(_name))
 
 
+class CaseLayerView(APIView):
+    """The map's case layer: cases in the caller's area as GeoJSON points with state, category and number
+    only (the case page has the rest), built straight from the database rows so that a whole-city view of
+    10,000 open cases stays fast. Takes the case list's filters, ``in_bbox`` and ``limit`` (at most 20,000)."""
+
+    def get(self, request):
+        cases = CaseFilter(request.query_params, queryset=visible_cases(request.user), request=request).qs
+        cases = cases.filter(location__isnull=False)
+        if request.query_params.get("in_bbox"):
+            cases = cases.filter(location__intersects=parse_bbox(request.query_params["in_bbox"]))
+        try:
+            limit = min(int(request.query_params.get("limit", 10_000)), CASE_LAYER_LIMIT)
+        except ValueError:
+            raise ValidationError({"limit": _("Give a whole number.")}) from None
+        rows = cases.order_by("-reported_at").values_list(
+            "pk", "number", "state", "category__full_code", "category__name", "source", "is_overdue", "location",
+        )[:limit]
+        features = [
+            {"type": "Feature", "id": pk,
+             "geometry": {"type": "Point", "coordinates": [round(point.x, 6), round(point.y, 6)]},
+             "properties": {"number": number, "state": state, "category": code, "category_name": name,
+                            "source": source, "overdue": overdue}}
+            for pk, number, state, code, name, source, overdue, point in rows
+        ]
+        return Response({"type": "FeatureCollection", "features": features})

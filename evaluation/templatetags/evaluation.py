@@ -1,5 +1,8 @@
 from django import template
 
+from evaluation.indicators import RATES
+from evaluation.posts import POST_LABELS
+
 register = template.Library()
 
 
@@ -16,8 +19,5 @@ def pct(value):
 
 @register.filter
 def rate_label(name):
-    from evaluation.indicators import RATES
-    from evaluation.posts import POST_LABELS
-
     labels = {r.name: r.label for r in RATES} | POST_LABELS
     return labels.get(name, name)

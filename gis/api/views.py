@@ -1,6 +1,5 @@
-"""GeoJSON for the maps. Layers are filtered by bounding box (``in_bbox=west,south,east,north``) and
-attributes; the case layer is a compact feature collection built straight from the database rows so that a
-whole-city view of 10,000 open cases stays fast."""
+"""GeoJSON of the spatial base for the maps, filtered by bounding box (``in_bbox=west,south,east,north``)
+and attributes; geocoding and its reverse."""
 
 from django.contrib.gis.geos import Point, Polygon
 from django.core.exceptions import ValidationError
@@ -11,14 +10,10 @@ from rest_framework.views import APIView
 from rest_framework_gis.filters import InBBoxFilter
 from rest_framework_gis.pagination import GeoJsonPagination
 
-from cases.selectors import CaseFilter, visible_cases
-
 from ..geocoding import locate, nearest_address, search_address
 from ..models import Boundary, Component, Grid
 from ..selectors import visible_cameras
 from .serializers import BoundarySerializer, CameraSerializer, ComponentSerializer, GridSerializer
-
-CASE_LAYER_LIMIT = 20_000
 
 
 class Pages(GeoJsonPagination):
@@ -82,32 +77,6 @@ def parse_bbox(value: str) -> Polygon:
     except ValueError:
         raise ValidationError({"in_bbox": _("Give the box as west,south,east,north in degrees.")}) from None
     return Polygon.from_bbox((west, south, east, north))
-
-
-class CaseLayerView(APIView):
-    """Cases in the caller's area as GeoJSON points: state, category and number only (the case page has
-    the rest). Takes the case list's filters, ``in_bbox`` and ``limit`` (at most 20,000)."""
-
-    def get(self, request):
-        cases = CaseFilter(request.query_params, queryset=visible_cases(request.user), request=request).qs
-        cases = cases.filter(location__isnull=False)
-        if request.query_params.get("in_bbox"):
-            cases = cases.filter(location__intersects=parse_bbox(request.query_params["in_bbox"]))
-        try:
-            limit = min(int(request.query_params.get("limit", 10_000)), CASE_LAYER_LIMIT)
-        except ValueError:
-            raise ValidationError({"limit": _("Give a whole number.")}) from None
-        rows = cases.order_by("-reported_at").values_list(
-            "pk", "number", "state", "category__full_code", "category__name", "source", "is_overdue", "location",
-        )[:limit]
-        features = [
-            {"type": "Feature", "id": pk,
-             "geometry": {"type": "Point", "coordinates": [round(point.x, 6), round(point.y, 6)]},
-             "properties": {"number": number, "state": state, "category": code, "category_name": name,
-                            "source": source, "overdue": overdue}}
-            for pk, number, state, code, name, source, overdue, point in rows
-        ]
-        return Response({"type": "FeatureCollection", "features": features})
 
 
 class GeocodeView(APIView):

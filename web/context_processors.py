@@ -1,18 +1,17 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from evaluation.views import VIEWERS
+from notifications.models import Notification
+
 
 def navigation(request):
     """The header's links (only those the user may follow) and the unread-notice count."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    from dispatch.models import Notification
-
     items = [(_("Workbench"), reverse("home")), (_("Cases"), reverse("case-list")),
              (_("Map"), reverse("city-map")), (_("Report"), reverse("case-report"))]
-    from evaluation.views import VIEWERS
-
     if user.is_superuser or user.has_role(*VIEWERS):
         items.append((_("Evaluation"), reverse("dashboard")))
     if user.is_staff:

@@ -3,10 +3,10 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 
+from accounts.scope import scope_root
 from cases.selectors import queue_counts
 from cases.worktime import current_calendar, years_without_official_data
 
-from .scope import scope_root
 from .selectors import organizations_in_scope_by_kind, unit_load, workbench_roles
 
 

@@ -11,7 +11,7 @@ from .models import Notification
 def notification_list(request):
     notices = Notification.objects.for_user(request.user).select_related("case")
     page = Paginator(notices, 50).get_page(request.GET.get("page"))
-    return render(request, "dispatch/notifications.html", {"page": page})
+    return render(request, "notifications/notifications.html", {"page": page})
 
 
 @login_required

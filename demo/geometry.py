@@ -13,9 +13,10 @@ from django.db import transaction
 
 from accounts.choices import OrgKind
 from accounts.models import Organization
-
-from .choices import ComponentStatus, PlaceKind, RoadLevel
-from .models import Boundary, Camera, Component, Grid, Place, Road
+from classification.choices import CategoryKind
+from classification.models import Category
+from gis.choices import ComponentStatus, PlaceKind, RoadLevel
+from gis.models import Boundary, Camera, Component, Grid, Place, Road
 
 ORIGIN = (120.205, 31.655)  # north-west corner (lon, lat)
 CELL_M = 100
@@ -172,8 +173,6 @@ class RoadIndex:
 def build_demo_surroundings(city: Organization, seed: int = 2026, supervisors=()) -> dict[str, int]:
     """Roads, markets, compounds, cameras and the component census of the demo city; every grid gets
     a responsible supervisor (responsibility grids split by district). Returns counts."""
-    from cases.choices import CategoryKind
-    from cases.models import Category
 
     rng = random.Random(seed)
     roads = plan_roads(rng)

@@ -1,9 +1,11 @@
 """Reads for the web shell: which workbench a user lands on and what it shows."""
 
-from django.db.models import Count
+from django.db.models import Count, Q
+from django.utils import timezone
 
-from .choices import OrgKind, Role
-from .models import Organization, User
+from accounts.choices import OrgKind, Role
+from accounts.models import Organization, User
+from cases.choices import OPEN_STATES
 
 # A user with several roles lands on the first of these and can switch to the others.
 WORKBENCH_ORDER = (
@@ -28,11 +30,6 @@ def organizations_in_scope_by_kind(user: User) -> list[tuple[str, int]]:
 
 def unit_load(user: User, limit: int = 15):
     """Handling units (and district platforms) in scope with open and overdue cases, busiest first."""
-    from django.db.models import Q
-    from django.utils import timezone
-
-    from cases.choices import OPEN_STATES
-
     is_open = Q(assigned_cases__state__in=OPEN_STATES)
     late = is_open & (Q(assigned_cases__is_overdue=True) | Q(assigned_cases__stage_deadline__lte=timezone.now()))
     return (

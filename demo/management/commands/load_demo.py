@@ -4,7 +4,11 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
-from accounts.demo import (
+from accounts.models import Organization, User
+from cases.models import Case
+from demo.geometry import CELLS, build_demo_geometry, build_demo_surroundings
+from demo.history import generate_history
+from demo.organizations import (
     CITY_CODE,
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
@@ -12,12 +16,8 @@ from accounts.demo import (
     create_demo_accounts,
     create_demo_staff,
 )
-from accounts.models import Organization, User
-from cases.demo import generate_history
-from cases.models import Case
-from dispatch.demo import build_demo_rules
+from demo.rules import build_demo_rules
 from evaluation.services import compute_history_snapshots
-from gis.demo import CELLS, build_demo_geometry, build_demo_surroundings
 
 
 class Command(BaseCommand):

@@ -8,9 +8,9 @@ import random
 
 from django.db import transaction
 
-from .choices import OrgKind, Role, UnitType
-from .models import Organization, User
-from .services import create_organization, create_user
+from accounts.choices import OrgKind, Role, UnitType
+from accounts.models import Organization, User
+from accounts.services import create_organization, create_user
 
 CITY_CODE = "990100"
 DISTRICTS = [("东城区", 10), ("西城区", 10), ("南湖区", 9), ("北山区", 9), ("新区", 9)]

@@ -4,12 +4,11 @@
 from django.db import transaction
 
 from accounts.choices import OrgKind
-from accounts.demo import CITY_CODE
 from accounts.models import Organization
-from cases.choices import CategoryKind
-from cases.models import Category, MajorCategory
-
-from .models import ResponsibilityRule
+from classification.choices import CategoryKind
+from classification.models import Category, MajorCategory
+from demo.organizations import CITY_CODE
+from dispatch.models import ResponsibilityRule
 
 # component major class → the demo's city department code suffix
 COMPONENT_OWNERS = {"01": "D01", "02": "D06", "03": "D04", "04": "D03", "05": "D13"}

@@ -23,14 +23,15 @@ from django.utils import timezone
 
 from accounts.choices import OrgKind, Role
 from accounts.models import Organization, User
+from cases.choices import CaseSource, CaseState, ClosureType, Stage
+from cases.models import Case, CaseEvent, CaseSequence, CaseStep
+from cases.reference import DEFAULT_STAGE_LIMITS
+from cases.worktime import WorkCalendar, load_calendar
+from classification.choices import CategoryKind
+from classification.models import Category
+from demo.geometry import RoadIndex, cell_of, lonlat, plan_roads
 from dispatch.selectors import best_rules
-from gis.demo import RoadIndex, cell_of, lonlat, plan_roads
 from gis.models import Grid, Place
-
-from .choices import CaseSource, CaseState, CategoryKind, ClosureType, Stage
-from .models import Case, CaseEvent, CaseSequence, CaseStep, Category
-from .reference import DEFAULT_STAGE_LIMITS
-from .worktime import WorkCalendar, load_calendar
 
 S = CaseState
 

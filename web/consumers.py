@@ -1,6 +1,6 @@
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from .realtime import organization_group, user_group
+from notifications.realtime import organization_group, user_group
 
 
 class UserEventsConsumer(AsyncJsonWebsocketConsumer):

@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from cases.choices import CategoryScheme
-from cases.models import Category, MajorCategory
-from cases.reference import load_categories
+from classification.choices import CategoryScheme
+from classification.models import Category, MajorCategory
+from classification.reference import load_categories
 
 
 class Command(BaseCommand):

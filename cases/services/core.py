@@ -1,0 +1,209 @@
+"""The executor of the state machine: ``perform``, the ``Move`` a handler works on, and what handlers share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.choices import OrgKind, Role
+from accounts.models import Organization, User
+from accounts.scope import in_scope
+from notifications.services import notify
+
+from ..attachments import store_photos
+from ..choices import Stage
+from ..models import Case, CaseEvent, CaseStep, StageLimit
+from ..reference import DEFAULT_STAGE_LIMITS
+from ..workflow import TRANSITIONS, Action, IllegalTransition, StepOutcome, Transition
+from ..worktime import current_calendar
+
+# --- reading with a permission check --------------------------------------------------------------------
+
+
+def access_case(actor: User, case_id: int, *, lock: bool = False) -> Case:
+    """The case if ``actor`` may see it (404 otherwise, so that other areas' cases are not even confirmed)."""
+    cases = Case.objects.restrict(actor)
+    if lock:
+        cases = cases.select_for_update(of=("self",))
+    try:
+        return cases.select_related("category__major", "assignee", "platform", "district").get(pk=case_id)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such case in your area.")) from None
+
+
+# --- time limits --------------------------------------------------------------------------------------------
+
+
+def stage_deadline(stage: str, start: dt.datetime) -> dt.datetime:
+    limit = StageLimit.objects.filter(stage=stage).values_list("amount", "unit").first()
+    amount, unit = limit or DEFAULT_STAGE_LIMITS[stage]
+    return current_calendar().deadline(start, amount, unit)
+
+
+def handling_deadline(case: Case, start: dt.datetime) -> dt.datetime:
+    return current_calendar().deadline(start, case.category.limit_amount, case.category.limit_unit)
+
+
+# --- the move: what one transition does to the case -------------------------------------------------------
+
+
+@dataclass
+class Move:
+    case: Case
+    actor: User
+    action: str
+    now: dt.datetime
+    role: str = ""
+    note: str = ""
+    data: dict = field(default_factory=dict)
+    photos: list = field(default_factory=list)
+    notices: list = field(default_factory=list)  # (organization, user, kind, message)
+
+    def enter(self, stage: str, organization: Organization | None, deadline: dt.datetime | None,
+              outcome: StepOutcome | None = None):
+        """Complete the open steps and open the next one; the case's stage deadline follows it. A step ends
+        in the action's own outcome unless another is given."""
+        self.complete_steps(outcome or self.action)
+        CaseStep.objects.create(case=self.case, stage=stage, organization=organization, entered_at=self.now,
+                                deadline=deadline)
+        self.case.stage_deadline = deadline
+        self.case.is_overdue = deadline is not None and deadline <= self.now
+
+    def finish(self, outcome: StepOutcome):
+        """The case leaves the path (closed or voided): no step is open, no deadline runs."""
+        self.complete_steps(outcome)
+        self.case.stage_deadline, self.case.is_overdue = None, False
+
+    def complete_steps(self, outcome: str):
+        for step in CaseStep.objects.filter(case=self.case, completed_at__isnull=True):
+            step.completed_at, step.person, step.outcome = self.now, self.actor, StepOutcome(outcome)
+            step.on_time = None if step.deadline is None else self.now <= step.deadline
+            step.save(update_fields=["completed_at", "person", "outcome", "on_time"])
+
+    def notify(self, organization: Organization | None, kind: str, message: str, user: User | None = None):
+        self.notices.append((organization, user, kind, message))
+
+
+def record(move: Move, from_state: str, to_state: str) -> CaseEvent:
+    event = CaseEvent.objects.create(
+        case=move.case, action=move.action, actor=move.actor, actor_role=move.role,
+        actor_organization=move.actor.organization if move.actor else None, at=move.now,
+        from_state=from_state, to_state=to_state, note=move.note, data=move.data,
+    )
+    if move.photos:
+        store_photos(move.case, event, move.photos, move.actor)
+    for organization, user, kind, message in move.notices:
+        notify(case=move.case, organization=organization, user=user, kind=kind, message=message)
+    return event
+
+
+def acting_role(actor: User, roles) -> str:
+    for role in roles:
+        if actor.has_role(role):
+            return role
+    raise PermissionDenied(_("Your role may not do this."))
+
+
+# --- the handlers' registry and the executor -----------------------------------------------------------------
+
+Handler = Callable[..., str]  # (move, **inputs) → the state the case goes to
+HANDLERS: dict[str, Handler] = {}
+
+
+def handles(action: Action) -> Callable[[Handler], Handler]:
+    """Register the handler of a declared action (``cases.workflow``)."""
+    def register(handler: Handler) -> Handler:
+        assert action in TRANSITIONS and action not in HANDLERS, action
+        HANDLERS[action] = handler
+        return handler
+    return register
+
+
+def authorize(transition: Transition, actor: User, case: Case) -> str:
+    """Raise unless ``actor`` may take ``transition`` on ``case`` now (the same test the page and the API use
+    to offer it); returns the role the actor acts in."""
+    if case.state not in transition.sources:
+        raise IllegalTransition(transition.action, case.state)
+    role = acting_role(actor, transition.roles)
+    transition.check(actor, case)
+    return role
+
+
+def perform(*, case_id: int, action: str, actor: User, now: dt.datetime | None = None, note: str = "",
+            photos=(), **params) -> Case:
+    """Take ``action`` on a case. Raises Http404, PermissionDenied, a Conflict (IllegalTransition, NotNow)
+    or ValidationError; on any of them nothing is written."""
+    transition = TRANSITIONS.get(action)
+    if transition is None or action == Action.REPORT:
+        raise ValidationError(_("Unknown action “%(action)s”.") % {"action": action})
+    with transaction.atomic():
+        case = access_case(actor, case_id, lock=True)
+        role = authorize(transition, actor, case)
+        note = note.strip()
+        if transition.note_required and not note:
+            raise ValidationError({"note": _("Give a reason.")})
+        move = Move(case=case, actor=actor, action=action, now=now or timezone.now(), role=role, note=note,
+                    photos=list(photos))
+        from_state = case.state
+        case.state = HANDLERS[action](move, **params)
+        case.save()
+        record(move, from_state, case.state)
+    return case
+
+
+# --- what handlers share --------------------------------------------------------------------------------------
+
+
+def center() -> Organization | None:
+    return Organization.objects.filter(kind=OrgKind.COMMAND_CENTER, is_active=True).order_by("depth").first()
+
+
+def fetch(model, value, field_name: str, message):
+    """An active ``model`` given itself or by primary key; otherwise a ``ValidationError`` on the field."""
+    if isinstance(value, model):
+        return value
+    try:
+        return model.objects.get(pk=value, is_active=True)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise ValidationError({field_name: message}) from None
+
+
+def when(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def dispatcher_org(case: Case) -> Organization | None:
+    """Who dispatches the case now: its district platform once it went there, else the command center."""
+    return case.platform or center()
+
+
+def supervisor(value, case: Case) -> User | None:
+    if value in (None, ""):
+        return None
+    user = fetch(User, value, "supervisor", _("Unknown supervisor."))
+    if not user.has_role(Role.SUPERVISOR) or not in_scope(user, case.district):
+        raise ValidationError({"supervisor": _("Choose a supervisor who works in the case's area.")})
+    return user
+
+
+def sent_to_supervisor(m: Move, value, stage: Stage, message) -> None:
+    """Open a verification or check step for the chosen supervisor (or any of the area) and tell them."""
+    m.case.supervisor = supervisor(value, m.case) or (m.case.supervisor if stage == Stage.CHECK else None)
+    team = m.case.supervisor.organization if m.case.supervisor else None
+    m.enter(stage, team, stage_deadline(stage, m.now))
+    if m.case.supervisor:
+        m.notify(None, "task", message % {"number": m.case.number}, m.case.supervisor)
+
+
+
+def check_handlers() -> None:
+    """Every declared action but the report has exactly one handler (called once the stage modules loaded)."""
+    missing = set(TRANSITIONS) - {Action.REPORT} - set(HANDLERS)
+    assert not missing, f"actions without a handler: {sorted(missing)}"

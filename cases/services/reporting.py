@@ -1,0 +1,106 @@
+"""A new case: the report (上报), placed on the map and numbered, with its first step."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.gis.geos import Point
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.choices import AREA_KINDS, OrgKind, Role
+from accounts.models import Organization, User
+from accounts.scope import in_scope
+from classification.models import Category
+from gis.geocoding import OutsideCity, locate
+
+from ..choices import CaseSource, CaseState, ClosureType, Stage
+from ..models import Case, CaseSequence
+from ..workflow import TRANSITIONS, Action
+from .core import Move, acting_role, center, record, stage_deadline
+
+
+def _next_number(year: int) -> str:
+    CaseSequence.objects.get_or_create(year=year)
+    CaseSequence.objects.filter(year=year).update(last=F("last") + 1)  # row lock until commit
+    last = CaseSequence.objects.get(year=year).last
+    return f"{year}{last:07d}"
+
+
+def place(case: Case, location: Point | None, area: Organization | None) -> None:
+    """Set the case's grid, community, street and district from its point (or, without one, an area)."""
+    if location is not None:
+        try:
+            found = locate(location)
+        except OutsideCity as error:
+            raise ValidationError({"location": error.messages}) from None
+        case.location, case.grid = location, found.grid
+        case.community_id, case.street_id, case.district_id = found.community_id, found.street_id, found.district_id
+        return
+    if area is None or area.kind not in AREA_KINDS or area.kind == OrgKind.CITY:
+        raise ValidationError({"location": _("Give the case's location, or at least its district.")})
+    chain = {a.kind: a for a in area.ancestors()} | {area.kind: area}
+    case.community, case.street, case.district = (
+        chain.get(OrgKind.COMMUNITY), chain.get(OrgKind.STREET), chain[OrgKind.DISTRICT]
+    )
+
+
+def report_case(*, actor: User, idempotency_key: str | None = None, **fields) -> tuple[Case, bool]:
+    """Register a new report (fields: see ``_create_case``); returns (case, created). A repeated
+    ``idempotency_key`` from the same actor returns the case the first call created, also when both race."""
+    def first_time():
+        if idempotency_key:
+            return Case.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
+        return None
+
+    if existing := first_time():
+        return existing, False
+    try:
+        return _create_case(actor=actor, idempotency_key=idempotency_key, **fields), True
+    except IntegrityError:
+        if existing := first_time():  # the other of two racing submissions won
+            return existing, False
+        raise
+
+
+def _create_case(*, actor: User, source: str, category: Category, description: str, location: Point | None = None,
+                 area: Organization | None = None, address: str = "", urgency: str = "", component_code: str = "",
+                 reporter_name: str = "", reporter_phone: str = "", self_handled: bool = False,
+                 idempotency_key: str | None = None, photos=(), now: dt.datetime | None = None) -> Case:
+    role = acting_role(actor, TRANSITIONS[Action.REPORT].roles)
+    if role == Role.SUPERVISOR:
+        source = CaseSource.SUPERVISOR
+    if source not in CaseSource.values:
+        raise ValidationError({"source": _("Unknown source.")})
+    if not category.is_active:
+        raise ValidationError({"category": _("This category is no longer in use.")})
+    if not description or not description.strip():
+        raise ValidationError({"description": _("Describe the problem.")})
+    if self_handled and source != CaseSource.SUPERVISOR:
+        raise ValidationError({"self_handled": _("Only a supervisor's own report can be handled on the spot.")})
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = Case(
+            source=source, category=category, urgency=urgency or category.urgency, description=description.strip(),
+            address=address.strip(), component_code=component_code.strip(), reporter=actor,
+            reporter_name=reporter_name or actor.get_full_name(), reporter_phone=reporter_phone,
+            self_handled=self_handled, reported_at=now, created_by=actor, idempotency_key=idempotency_key or None,
+            state=CaseState.CLOSED if self_handled else CaseState.REPORTED,
+        )
+        place(case, location, area)
+        if not in_scope(actor, case.district) and not in_scope(actor, case.street):
+            raise PermissionDenied(_("This lies outside your organization's area."))
+        case.number = _next_number(timezone.localtime(now).year)
+        if self_handled:
+            case.closure_type, case.closed_at = ClosureType.NORMAL, now
+        case.save()
+        move = Move(case=case, actor=actor, action=Action.REPORT, now=now, role=role, photos=list(photos),
+                    data={"self_handled": self_handled} if self_handled else {})
+        if not self_handled:
+            move.enter(Stage.INTAKE, center(), stage_deadline(Stage.INTAKE, now))
+            case.save(update_fields=["stage_deadline", "is_overdue"])
+        record(move, "", case.state)
+    return case
