@@ -152,12 +152,12 @@ USE_TZ = True
 # --- Static and media --------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-# Front-end libraries installed from npm at set-up (./dev), served as our own static files.
+# Front-end libraries installed from npm at set-up (./dev, the image's build), served as our own static
+# files. A missing one is a broken installation: `check` says so (web.checks).
 NODE_MODULES = BASE_DIR / "node_modules"
+FRONTEND_PACKAGES = {"vendor/markercluster": "leaflet.markercluster/dist", "vendor/chartjs": "chart.js/dist"}
 STATICFILES_DIRS = [BASE_DIR / "static"] + [
-    (prefix, NODE_MODULES / path)
-    for prefix, path in (("vendor/markercluster", "leaflet.markercluster/dist"), ("vendor/chartjs", "chart.js/dist"))
-    if (NODE_MODULES / path).is_dir()
+    (prefix, NODE_MODULES / path) for prefix, path in FRONTEND_PACKAGES.items() if (NODE_MODULES / path).is_dir()
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))

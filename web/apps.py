@@ -7,3 +7,6 @@ class WebConfig(AppConfig):
 
     name = "web"
     verbose_name = _("Web shell")
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)

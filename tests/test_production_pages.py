@@ -1,0 +1,59 @@
+"""Every page renders with DEBUG off after `collectstatic`, as the production image serves it: hashed static
+names from the manifest (a missing file would be a 500), the front-end libraries served by WhiteNoise."""
+
+import subprocess
+import sys
+
+import pytest
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.test import Client
+from django.urls import reverse
+
+from .lifecycle import advance, new_case
+from .test_settings import ROOT
+
+MANIFEST_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+@pytest.fixture(scope="module")
+def collected(tmp_path_factory):
+    root = tmp_path_factory.mktemp("static")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, capture_output=True, text=True,
+        env={"PATH": "/usr/bin:/bin", "DEBUG": "false", "SECRET_KEY": "collect", "CITYMGMT_VAR_DIR": str(root),
+             "DATABASE_URL": f"spatialite:///{root}/unused.sqlite3"}, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return root / "static"
+
+
+@pytest.fixture
+def production(settings, collected):
+    settings.DEBUG = False
+    settings.STATIC_ROOT = collected
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": MANIFEST_STORAGE}}  # storage reset
+
+
+def test_every_page_renders_with_debug_off_after_collectstatic(production, users, city):
+    case = advance(new_case(users, city), users, city, "dispatched")
+    anonymous = Client()
+    assert anonymous.get(reverse("login")).status_code == 200
+    pages = {
+        "leader": ["home", "case-list", "city-map", "dashboard", "notifications"],
+        "dispatcher": ["home", ("case-detail", case.pk), "case-report"],
+        "intake_operator": ["home"], "shift_leader": ["home"], "supervisor": ["home", "case-report"],
+        "district_operator": ["home", ("case-detail", case.pk)], "unit_operator_d1": ["home", ("case-detail", case.pk)],
+        "administrator": ["home", "admin:index", "api-docs", "admin:cases_case_changelist"],
+    }
+    for who, names in pages.items():
+        client = Client()
+        client.force_login(getattr(users, who))
+        for name in names:
+            url = reverse(name[0], args=name[1:]) if isinstance(name, tuple) else reverse(name)
+            response = client.get(url)
+            assert response.status_code == 200, (who, url, response.status_code)
+    for asset in ("vendor/chartjs/chart.umd.js", "vendor/markercluster/leaflet.markercluster.js", "leaflet/leaflet.js"):
+        url = staticfiles_storage.url(asset)
+        assert ".js" in url and url != f"/static/{asset}", url  # a hashed name from the manifest
+        response = anonymous.get(url)
+        assert response.status_code == 200, url
+        assert b"".join(response.streaming_content if response.streaming else [response.content])
