@@ -36,6 +36,9 @@ class CaseSource(models.TextChoices):
     SPECIAL = "special", _("Special inspection")
 
 
+SUPERVISOR_SOURCES = (CaseSource.SUPERVISOR, CaseSource.SPECIAL)  # reports made by the supervisors
+
+
 class ClosureType(models.TextChoices):
     NORMAL = "normal", _("Normal")
     OVERDUE = "overdue", _("Overdue")

@@ -2,9 +2,10 @@
 and 7,000 dispatches a month; handling, check and closure rates near the published ones; hot spots,
 weekly and daily rhythms. Deterministic for a seed, parameterised by scale, written with bulk inserts.
 
-Each case is simulated as the state machine would run it — the same actions, events, steps and
-deadlines (working calendar, stage and category limits) that ``cases.services`` writes — so that every
-history replays to its case's state and every indicator is computed from the same facts as live data.
+Each case runs through the state machine itself: the generator makes the random choices (who acts, when,
+which way), and every action is decided by the same ``decide`` and handlers that ``perform`` runs for a live
+case — checks, steps, deadlines, events — in memory; only the writing differs (in bulk here). A test
+replays a generated month one action at a time through ``perform`` and finds the same rows and figures.
 """
 
 from __future__ import annotations
@@ -23,17 +24,16 @@ from django.utils import timezone
 
 from accounts.choices import OrgKind, Role
 from accounts.models import Organization, User
-from cases.choices import CaseSource, CaseState, ClosureType, Stage
+from cases.choices import SUPERVISOR_SOURCES, CaseSource, Stage
 from cases.models import Case, CaseEvent, CaseSequence, CaseStep
-from cases.reference import DEFAULT_STAGE_LIMITS
-from cases.worktime import WorkCalendar, load_calendar
+from cases.services.core import Move, World, decide
+from cases.services.reporting import opening
+from cases.worktime import WorkCalendar
 from classification.choices import CategoryKind
 from classification.models import Category
 from demo.geometry import RoadIndex, cell_of, lonlat, plan_roads
 from dispatch.selectors import best_rules
 from gis.models import Grid, Place
-
-S = CaseState
 
 PROFILE = {  # shares, per case that reaches the point in question
     "reports_per_month": 16_400,
@@ -73,31 +73,15 @@ class Stop(Exception):
 
 @dataclass
 class Story:
-    """One simulated case: its events and steps as the state machine would write them."""
+    """One simulated case: the actions taken on it (its script), and the events and steps the state machine
+    decided for them, to be written in bulk."""
 
     case: Case
     end: dt.datetime
-    state: str = ""
     events: list = field(default_factory=list)
     steps: list = field(default_factory=list)
-
-    def event(self, action, actor, role, at, to_state, data=None, note=""):
-        if at > self.end:
-            raise Stop
-        self.events.append(CaseEvent(case=self.case, action=action, actor=actor, actor_role=role,
-                                     actor_organization_id=actor.organization_id if actor else None, at=at,
-                                     from_state=self.state, to_state=to_state, note=note, data=data or {}))
-        self.state = to_state
-
-    def complete(self, at, person, outcome):
-        for step in self.steps:
-            if step.completed_at is None:
-                step.completed_at, step.person, step.outcome = at, person, outcome
-                step.on_time = None if step.deadline is None else at <= step.deadline
-
-    def enter(self, stage, org, at, deadline, person, outcome):
-        self.complete(at, person, outcome)
-        self.steps.append(CaseStep(case=self.case, stage=stage, organization=org, entered_at=at, deadline=deadline))
+    script: list = field(default_factory=list)  # (action, actor, at, note, params)
+    last_at: dt.datetime | None = None
 
     @property
     def open_step(self):
@@ -105,13 +89,21 @@ class Story:
 
 
 class HistoryGenerator:
+    """Simulates a city's cases: the random choices are the generator's, every consequence of each action
+    (state, steps, deadlines, event) is decided by the state machine's own handlers (``cases.services``)."""
+
     def __init__(self, *, seed: int, scale: float, end: dt.datetime):
         self.rng = random.Random(seed)
         self.scale, self.end = scale, end
-        self.cal: WorkCalendar = load_calendar()
+        self.world = World()
+        self.cal: WorkCalendar = self.world.calendar
         self.tz = self.cal.tz
         city = Organization.objects.get(parent__isnull=True, kind=OrgKind.CITY)
-        self.center = city.children.get(kind=OrgKind.COMMAND_CENTER)
+        self.orgs = {o.pk: o for o in Organization.objects.filter(path__startswith=city.path)}
+        for org in self.orgs.values():  # parents from the same map: no query per organization later
+            if org.parent_id in self.orgs:
+                org.parent = self.orgs[org.parent_id]
+        self.center = self.world.center
         self.people = self._people(city)
         self.categories, self.category_weights = self._categories()
         self.grids = list(Grid.objects.filter(district__path__startswith=city.path)
@@ -124,15 +116,15 @@ class HistoryGenerator:
         self.nearest_road: dict[int, str] = {}
         self.road_index = RoadIndex(plan_roads(random.Random(seed)))
         self.owner = self._owners(city)
-        self.street_office = {o.parent_id: o for o in Organization.objects.filter(unit_type="street")}
-        self.government = {o.parent_id: o for o in Organization.objects.filter(unit_type="government")}
-        self.units = list(Organization.objects.filter(kind=OrgKind.HANDLING_UNIT, path__startswith=city.path))
-        self.orgs = {o.pk: o for o in Organization.objects.filter(path__startswith=city.path)}
+        self.street_office = {o.parent_id: o for o in self.orgs.values() if o.unit_type == "street"}
+        self.government = {o.parent_id: o for o in self.orgs.values() if o.unit_type == "government"}
+        self.units = [o for o in self.orgs.values() if o.kind == OrgKind.HANDLING_UNIT and self.by_org.get(o.pk)]
 
     # --- reference data -------------------------------------------------------------------------------
     def _people(self, city):
         by_role, by_org = defaultdict(list), defaultdict(list)
         for user in User.objects.filter(organization__path__startswith=city.path).prefetch_related("groups"):
+            user.organization = self.orgs[user.organization_id]
             for role in user.roles:
                 by_role[role].append(user)
             by_org[user.organization_id].append(user)
@@ -170,12 +162,12 @@ class HistoryGenerator:
 
     def _owners(self, city):
         """The responsible unit by the rules for every (category, district), computed once."""
-        districts = list(Organization.objects.filter(kind=OrgKind.DISTRICT, parent=city))
+        districts = [o for o in self.orgs.values() if o.kind == OrgKind.DISTRICT and o.parent_id == city.pk]
         owner = {}
         for category in self.categories:
             for district in districts:
                 rules = best_rules(category, [district])
-                owner[(category.pk, district.pk)] = rules[0].unit if len(rules) == 1 else None
+                owner[(category.pk, district.pk)] = self.orgs[rules[0].unit_id] if len(rules) == 1 else None
         return owner
 
     # --- time -----------------------------------------------------------------------------------------
@@ -192,14 +184,10 @@ class HistoryGenerator:
                                              self.tz))
         return sorted(times)
 
-    def _limit(self, stage):
-        amount, unit = DEFAULT_STAGE_LIMITS[stage]
-        return amount, unit
-
     def _after(self, start, stage, on_time_share):
-        """When a center step is done, and its deadline."""
-        deadline = self.cal.deadline(start, *self._limit(stage))
-        return self._finish(start, deadline, self.rng.random() < on_time_share), deadline
+        """When a center step is done (on time with the given share)."""
+        deadline = self.world.stage_deadline(stage, start)
+        return self._finish(start, deadline, self.rng.random() < on_time_share)
 
     def _finish(self, start, deadline, on_time):
         rng = self.rng
@@ -215,173 +203,116 @@ class HistoryGenerator:
         return self.rng.choice(self.people[role])
 
     def _operator(self, org):
-        return self.rng.choice(self.by_org[org.pk]) if self.by_org.get(org.pk) else None
+        return self.rng.choice(self.by_org[org.pk])
 
-    # --- one case ---------------------------------------------------------------------------------------
+    # --- acting through the state machine ---------------------------------------------------------------
+    def act(self, story: Story, actor, action: str, at: dt.datetime, note: str = "", **params) -> dt.datetime:
+        """Take ``action`` at ``at`` (or when the previous action was taken, if later) as ``perform`` would,
+        in memory. Returns the time it was taken."""
+        at = max(at, story.last_at)
+        if at > self.end:
+            raise Stop
+        move = Move(case=story.case, actor=actor, action=action, now=at, world=self.world, steps=story.steps,
+                    note=note)
+        story.events.append(move.event(decide(move, **params)))
+        story.script.append((action, actor, at, note, params))
+        story.last_at = at
+        return at
+
     def simulate(self, case: Case) -> Story:
-        story = Story(case=case, end=self.end)
-        with suppress(Stop):
-            self._run(story)
+        story = Story(case=case, end=self.end, last_at=case.reported_at)
+        role = Role.SUPERVISOR if case.source in SUPERVISOR_SOURCES else Role.INTAKE_OPERATOR
+        move = opening(case, case.reporter, role, case.reported_at, self.world)
+        story.steps.extend(move.opened)
+        story.events.append(move.event(""))
+        if not case.self_handled:
+            with suppress(Stop):
+                self._run(story)
         return story
 
     def _run(self, story: Story):  # noqa: C901 - one straight path through the state machine, as it reads
         rng, case, p = self.rng, story.case, PROFILE
-        t = case.reported_at
-        reporter = case.reporter
-        if case.self_handled:
-            story.event("report", reporter, Role.SUPERVISOR, t, S.CLOSED, {"self_handled": True})
-            case.closure_type, case.closed_at = ClosureType.NORMAL, t
-            return
-        role = Role.SUPERVISOR if case.source in (CaseSource.SUPERVISOR, CaseSource.SPECIAL) else Role.INTAKE_OPERATOR
-        story.event("report", reporter, role, t, S.REPORTED)
-        story.enter(Stage.INTAKE, self.center, t, self.cal.deadline(t, *self._limit(Stage.INTAKE)), None, "")
         intake = self._who(Role.INTAKE_OPERATOR)
-        t, _ = self._after(t, Stage.INTAKE, p["center_on_time"])
+        t = self._after(case.reported_at, Stage.INTAKE, p["center_on_time"])
         if rng.random() < p["not_accepted"]:
-            story.event("not_accept", intake, Role.INTAKE_OPERATOR, t, S.NOT_ACCEPTED, note="重复上报")
-            story.complete(t, intake, "not_accepted")
+            self.act(story, intake, "not_accept", t, "重复上报")
             return
-        if case.source not in (CaseSource.SUPERVISOR, CaseSource.SPECIAL):
+        if case.source not in SUPERVISOR_SOURCES:
             supervisor = self.by_id.get(case.grid_supervisor_id) or self._who(Role.SUPERVISOR)
-            story.event("send_verification", intake, Role.INTAKE_OPERATOR, t, S.VERIFYING)
-            story.enter(Stage.VERIFY, supervisor.organization, t,
-                        self.cal.deadline(t, *self._limit(Stage.VERIFY)), intake, "send_verification")
-            t, _ = self._after(t, Stage.VERIFY, p["check_on_time"])
+            t = self.act(story, intake, "send_verification", t, supervisor=supervisor)
+            t = self._after(t, Stage.VERIFY, p["check_on_time"])
             if rng.random() > p["found"]:
-                story.event("verify", supervisor, Role.SUPERVISOR, t, S.NOT_REGISTERED, {"found": False},
-                            "现场未发现")
-                story.complete(t, supervisor, "not_found")
+                self.act(story, supervisor, "verify", t, "现场未发现", found=False)
                 return
-            story.event("verify", supervisor, Role.SUPERVISOR, t, S.PENDING_REGISTRATION, {"found": True})
-            story.enter(Stage.REGISTER, self.center, t, self.cal.deadline(t, *self._limit(Stage.REGISTER)),
-                        supervisor, "found")
+            t = self.act(story, supervisor, "verify", t, found=True)
         else:
-            story.event("accept", intake, Role.INTAKE_OPERATOR, t, S.PENDING_REGISTRATION)
-            story.enter(Stage.REGISTER, self.center, t, self.cal.deadline(t, *self._limit(Stage.REGISTER)),
-                        intake, "accept")
+            t = self.act(story, intake, "accept", t)
         leader = self._who(Role.SHIFT_LEADER)
-        t, _ = self._after(t, Stage.REGISTER, p["center_on_time"])
+        t = self._after(t, Stage.REGISTER, p["center_on_time"])
         if rng.random() < p["not_registered"]:
-            story.event("not_register", leader, Role.SHIFT_LEADER, t, S.NOT_REGISTERED, note="不符合立案标准")
-            story.complete(t, leader, "not_registered")
+            self.act(story, leader, "not_register", t, "不符合立案标准")
             return
-        story.event("register", leader, Role.SHIFT_LEADER, t, S.REGISTERED)
-        story.enter(Stage.DISPATCH, self.center, t, self.cal.deadline(t, *self._limit(Stage.DISPATCH)), leader,
-                    "register")
+        t = self.act(story, leader, "register", t)
         dispatcher = self._who(Role.DISPATCHER)
         owner = self.owner.get((case.category_id, case.district_id)) or self.government[case.district_id]
-        t, _ = self._after(t, Stage.DISPATCH, p["center_on_time"])
+        t = self._after(t, Stage.DISPATCH, p["center_on_time"])
         if rng.random() < p["wrong_dispatch"]:
-            wrong = rng.choice([u for u in self.units if u.pk != getattr(owner, "pk", None)])
-            t = self._dispatch(story, dispatcher, wrong, t)
-            operator = self._operator(wrong)
+            wrong = rng.choice([u for u in self.units if u.pk != owner.pk])
+            t = self.act(story, dispatcher, "dispatch", t, unit=wrong)
             t = self._finish(t, self.cal.add(t, dt.timedelta(hours=2)), True)
-            story.event("return", operator, Role.UNIT_OPERATOR, t, S.RETURNED, {"unit": wrong.pk}, "非本单位职责")
-            case.return_count += 1
-            case.platform = None
-            story.enter(Stage.DISPATCH, self.center, t, self.cal.deadline(t, *self._limit(Stage.DISPATCH)),
-                        operator, "returned")
-            t, _ = self._after(t, Stage.DISPATCH, p["center_on_time"])
-            t = self._dispatch(story, dispatcher, owner, t, previous=wrong)
-        else:
-            t = self._dispatch(story, dispatcher, owner, t)
+            t = self.act(story, self._operator(wrong), "return", t, "非本单位职责")
+            t = self._after(t, Stage.DISPATCH, p["center_on_time"])
+        t = self.act(story, dispatcher, "dispatch", t, unit=owner)
         if owner.kind == OrgKind.DISTRICT_PLATFORM:
-            district_operator = self._operator(owner)
-            t, _ = self._after(t, Stage.DISPATCH, p["center_on_time"])
+            t = self._after(t, Stage.DISPATCH, p["center_on_time"])
             unit = (self.street_office.get(case.street_id) if rng.random() < 0.8 else None) or \
                 self.government[case.district_id]
-            story.event("redispatch", district_operator, Role.DISTRICT_OPERATOR, t, S.DISPATCHED,
-                        {"unit": unit.pk, "unit_name": unit.name})
-            case.assignee = unit
-            story.enter(Stage.HANDLE, unit, t, case.handling_deadline, district_operator, "redispatch")
+            t = self.act(story, self._operator(owner), "redispatch", t, unit=unit)
         if rng.random() < p["cancelled"]:
-            shift = self._who(Role.SHIFT_LEADER)
             t = self.cal.add(t, dt.timedelta(hours=rng.uniform(0.5, 6)))
-            story.event("cancel", shift, Role.SHIFT_LEADER, t, S.CANCELLED, note="误报")
-            story.complete(t, shift, "cancelled")
+            self.act(story, self._who(Role.SHIFT_LEADER), "cancel", t, "误报")
             return
         self._handle_until_closed(story, t)
 
-    def _dispatch(self, story, dispatcher, target, t, previous=None):
-        case = story.case
-        data = {"unit": target.pk, "unit_name": target.name} | ({"previous_unit": previous.pk} if previous else {})
-        story.event("dispatch", dispatcher, Role.DISPATCHER, t, S.DISPATCHED, data)
-        case.assignee = target
-        case.platform = target if target.kind == OrgKind.DISTRICT_PLATFORM else None
-        case.handling_deadline = self.cal.deadline(t, case.category.limit_amount, case.category.limit_unit)
-        if target.kind == OrgKind.DISTRICT_PLATFORM:
-            story.enter(Stage.DISPATCH, target, t, self.cal.deadline(t, *self._limit(Stage.DISPATCH)), dispatcher,
-                        "dispatch")
-        else:
-            story.enter(Stage.HANDLE, target, t, case.handling_deadline, dispatcher, "dispatch")
-        return t
-
     def _handle_until_closed(self, story: Story, t):
         rng, case, p = self.rng, story.case, PROFILE
-        unit = case.assignee
-        operator = self._operator(unit)
-        dispatcher = self._who(Role.DISPATCHER)
+        operator = self._operator(case.assignee)
+        # Requests go to the platform that dispatched the case: its district platform, or the city's dispatchers.
+        decider = self._operator(case.platform) if case.platform else self._who(Role.DISPATCHER)
         if rng.random() < p["park"]:
             t = self.cal.add(t, dt.timedelta(hours=rng.uniform(1, 6)))
             until = (t + dt.timedelta(days=rng.randint(20, 90))).date()
-            story.event("request_park", operator, Role.UNIT_OPERATOR, t, S.DISPATCHED, {"until": until.isoformat()},
-                        "等待资金")
-            t = self.cal.add(t, dt.timedelta(hours=rng.uniform(0.5, 4)))
-            story.event("approve_park", dispatcher, Role.DISPATCHER, t, S.PARKED, {"until": until.isoformat()})
+            t = self.act(story, operator, "request_park", t, "等待资金", until=until)
+            t = self.act(story, decider, "approve_park", self.cal.add(t, dt.timedelta(hours=rng.uniform(0.5, 4))))
             review = dt.datetime.combine(until, dt.time(8), self.tz)
-            story.enter(Stage.PARK, case.platform or self.center, t, review, dispatcher, "parked")
-            t = review + dt.timedelta(hours=rng.uniform(0, 48))
-            story.event("resume", dispatcher, Role.DISPATCHER, t, S.DISPATCHED)
-            case.handling_deadline = self.cal.deadline(t, case.category.limit_amount, case.category.limit_unit)
-            story.enter(Stage.HANDLE, unit, t, case.handling_deadline, dispatcher, "resumed")
+            t = self.act(story, decider, "resume", review + dt.timedelta(hours=rng.uniform(0, 48)))
         if rng.random() < p["extension"]:
             ask = self.cal.add(t, (case.handling_deadline - t) * rng.uniform(0.2, 0.6))
-            hours = rng.choice([8, 16, 24, 48])
-            story.event("request_extension", operator, Role.UNIT_OPERATOR, ask, S.DISPATCHED, {"hours": hours},
-                        "需要协调")
-            grant = self.cal.add(ask, dt.timedelta(minutes=rng.uniform(10, 120)))
-            case.handling_deadline = self.cal.add(case.handling_deadline, dt.timedelta(hours=hours))
-            story.event("approve_extension", dispatcher, Role.DISPATCHER, grant, S.DISPATCHED, {"hours": hours})
-            story.open_step.deadline = case.handling_deadline
-            case.extension_count += 1
-            case.extension_hours += hours
+            t = self.act(story, operator, "request_extension", ask, "需要协调", hours=rng.choice([8, 16, 24, 48]))
+            grant = self.cal.add(t, dt.timedelta(minutes=rng.uniform(10, 120)))
+            t = self.act(story, decider, "approve_extension", grant)
         while True:
             if rng.random() < p["never_handled"]:
                 return  # still at the unit, overdue
             t = self._finish(story.open_step.entered_at, case.handling_deadline, rng.random() < p["handled_on_time"])
-            story.event("handle", operator, Role.UNIT_OPERATOR, t, S.HANDLED, note="已处置")
-            intake = self._who(Role.INTAKE_OPERATOR)
-            story.enter(Stage.SEND_CHECK, self.center, t, self.cal.deadline(t, *self._limit(Stage.SEND_CHECK)),
-                        operator, "handled")
-            t, _ = self._after(t, Stage.SEND_CHECK, p["check_on_time"])
+            t = self.act(story, operator, "handle", t, "已处置")
+            t = self._after(t, Stage.SEND_CHECK, p["check_on_time"])
             supervisor = self.by_id.get(case.grid_supervisor_id) or self._who(Role.SUPERVISOR)
-            story.event("send_check", intake, Role.INTAKE_OPERATOR, t, S.CHECKING)
-            case.supervisor = supervisor
-            story.enter(Stage.CHECK, supervisor.organization, t, self.cal.deadline(t, *self._limit(Stage.CHECK)),
-                        intake, "send_check")
-            t, _ = self._after(t, Stage.CHECK, p["check_on_time"])
+            t = self.act(story, self._who(Role.INTAKE_OPERATOR), "send_check", t, supervisor=supervisor)
+            t = self._after(t, Stage.CHECK, p["check_on_time"])
             if rng.random() < p["not_fixed"] * 1.3:
-                story.event("check", supervisor, Role.SUPERVISOR, t, S.DISPATCHED, {"fixed": False}, "未整改到位")
-                case.rework_count += 1
-                case.handling_deadline = self.cal.deadline(t, case.category.limit_amount, case.category.limit_unit)
-                story.enter(Stage.HANDLE, unit, t, case.handling_deadline, supervisor, "not_fixed")
+                t = self.act(story, supervisor, "check", t, "未整改到位", fixed=False)
                 continue
-            story.event("check", supervisor, Role.SUPERVISOR, t, S.PENDING_CLOSURE, {"fixed": True})
-            story.enter(Stage.CLOSE, self.center, t, self.cal.deadline(t, *self._limit(Stage.CLOSE)), supervisor,
-                        "fixed")
+            t = self.act(story, supervisor, "check", t, fixed=True)
             break
         if rng.random() < p["never_closed"]:
             return
-        shift = self._who(Role.SHIFT_LEADER)
-        t, _ = self._after(t, Stage.CLOSE, p["center_on_time"])
-        late = any(s.stage == Stage.HANDLE and s.on_time is False for s in story.steps)
-        closure = ClosureType.OVERDUE if late else ClosureType.NORMAL
-        story.event("close", shift, Role.SHIFT_LEADER, t, S.CLOSED, {"closure_type": closure})
-        story.complete(t, shift, "closed")
-        case.closure_type, case.closed_at = closure, t
+        t = self._after(t, Stage.CLOSE, p["center_on_time"])
+        self.act(story, self._who(Role.SHIFT_LEADER), "close", t)
 
     # --- a month of cases ----------------------------------------------------------------------------------
     def new_case(self, reported_at: dt.datetime) -> Case:
+        """A report as the report form would make it (point, grid and areas, reporter), not yet decided."""
         rng = self.rng
         source = rng.choices(list(PROFILE["sources"]), list(PROFILE["sources"].values()))[0]
         category = rng.choices(self.categories, cum_weights=self.category_cum)[0]
@@ -392,37 +323,43 @@ class HistoryGenerator:
         if index not in self.nearest_road:
             road = self.road_index.nearest(col + 0.5, row + 0.5)
             self.nearest_road[index] = f"{road.name}附近" if road else ""
-        supervisor_source = source in (CaseSource.SUPERVISOR, CaseSource.SPECIAL)
+        supervisor_source = source in SUPERVISOR_SOURCES
         reporter = (self.by_id.get(grid["supervisor_id"]) or self._who(Role.SUPERVISOR)) if supervisor_source \
             else self._who(Role.INTAKE_OPERATOR)
         case = Case(
             source=source, category=category, urgency=category.urgency, description=f"{category.name}",
-            address=self.nearest_road[index], location=Point(*lonlat(x, y), srid=4326),
-            grid_id=grid["pk"], community_id=grid["community_id"], street_id=grid["street_id"],
-            district_id=grid["district_id"], reporter=reporter, reporter_name=reporter.get_full_name(),
-            self_handled=supervisor_source and rng.random() < PROFILE["self_handled"], reported_at=reported_at,
-            created_by=reporter, state=S.REPORTED,
+            address=self.nearest_road[index], location=Point(*lonlat(x, y), srid=4326), grid_id=grid["pk"],
+            community=self.orgs[grid["community_id"]], street=self.orgs[grid["street_id"]],
+            district=self.orgs[grid["district_id"]], reporter=reporter, reporter_name=reporter.get_full_name(),
+            self_handled=source == CaseSource.SUPERVISOR and rng.random() < PROFILE["self_handled"],
+            reported_at=reported_at, created_by=reporter,
         )
         case.grid_supervisor_id = grid["supervisor_id"]
         return case
 
-    def month(self, month_start: dt.date, numbers: dict[int, int]) -> tuple[int, int]:
+    def stories(self, month_start: dt.date) -> list[Story]:
+        """A month of simulated cases, decided in memory."""
         count = round(PROFILE["reports_per_month"] * self.scale * self.rng.uniform(0.93, 1.07))
         times = [t for t in self._report_times(month_start, count) if t <= self.end]
-        stories = [self.simulate(self.new_case(t)) for t in times]
+        return [self.simulate(self.new_case(t)) for t in times]
+
+    def write(self, stories: list[Story], numbers: dict[int, int]) -> None:
+        """Number the cases and write cases, events and steps in bulk; a case still open at the end is
+        flagged overdue as the beat would have flagged it."""
         for story in stories:
             case = story.case
             year = timezone.localtime(case.reported_at).year
             numbers[year] = numbers.get(year, 0) + 1
             case.number = f"{year}{numbers[year]:07d}"
-            case.state = story.state
-            step = story.open_step
-            case.stage_deadline = step.deadline if step else None
-            case.is_overdue = bool(step and step.deadline and step.deadline <= self.end)
+            case.is_overdue = case.stage_deadline is not None and case.stage_deadline <= self.end
         with transaction.atomic():
             Case.objects.bulk_create([s.case for s in stories], batch_size=2000)
             CaseEvent.objects.bulk_create([e for s in stories for e in s.events], batch_size=5000)
             CaseStep.objects.bulk_create([st for s in stories for st in s.steps], batch_size=5000)
+
+    def month(self, month_start: dt.date, numbers: dict[int, int]) -> tuple[int, int]:
+        stories = self.stories(month_start)
+        self.write(stories, numbers)
         return len(stories), sum(1 for s in stories for e in s.events if e.action == "dispatch")
 
 

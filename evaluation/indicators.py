@@ -17,14 +17,13 @@ from django.db.models.functions import Coalesce
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import CaseSource, CaseState, Stage
+from cases.choices import SUPERVISOR_SOURCES, CaseState, Stage
 from cases.models import Case, CaseEvent, CaseStep
 from cases.workflow import Action, StepOutcome
 
 RULE_VERSION = "2026.1"
 COHORT_RULE = "reported-in-period, as-of-computation"
 S = CaseState
-SUPERVISOR_SOURCES = (CaseSource.SUPERVISOR, CaseSource.SPECIAL)
 
 
 def _event(action: str, **extra) -> Exists:

@@ -14,11 +14,10 @@ from collections import defaultdict
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import CaseSource, CaseState, Stage
+from cases.choices import SUPERVISOR_SOURCES, CaseState, Stage
 from cases.models import CaseEvent, CaseStep
 from cases.workflow import Action, StepOutcome
 
-SUPERVISOR_SOURCES = (CaseSource.SUPERVISOR, CaseSource.SPECIAL)
 POSTS = ("supervisor", "intake", "shift_leader", "dispatcher")
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from ..choices import CaseState as S
 from ..choices import ClosureType, PendingRequest, Stage
 from ..workflow import Action, StepOutcome
-from .core import Move, center, handles, handling_deadline, sent_to_supervisor, stage_deadline
+from .core import Move, handles, sent_to_supervisor
 
 
 @handles(Action.SEND_CHECK)
@@ -20,12 +20,12 @@ def check(m: Move, fixed=None) -> str:
     if fixed is None:
         raise ValidationError({"fixed": _("Say whether the problem is fixed.")})
     if fixed:
-        m.enter(Stage.CLOSE, center(), stage_deadline(Stage.CLOSE, m.now), StepOutcome.FIXED)
+        m.enter(Stage.CLOSE, m.world.center, m.world.stage_deadline(Stage.CLOSE, m.now), StepOutcome.FIXED)
         return S.PENDING_CLOSURE
     if not m.note:
         raise ValidationError({"note": _("Give a reason.")})
     m.case.rework_count += 1
-    m.case.handling_deadline = handling_deadline(m.case, m.now)
+    m.case.handling_deadline = m.world.handling_deadline(m.case, m.now)
     m.enter(Stage.HANDLE, m.case.assignee, m.case.handling_deadline, StepOutcome.NOT_FIXED)
     m.notify(m.case.assignee, "rework", _("Case %(number)s is not fixed and comes back for rework: %(note)s") % {
         "number": m.case.number, "note": m.note[:120]})
@@ -34,7 +34,7 @@ def check(m: Move, fixed=None) -> str:
 
 @handles(Action.CLOSE)
 def close(m: Move, closure_type=None) -> str:
-    late = m.case.steps.filter(stage=Stage.HANDLE, on_time=False).exists()
+    late = any(s.stage == Stage.HANDLE and s.on_time is False for s in m.steps)
     closure_type = closure_type or (ClosureType.OVERDUE if late else ClosureType.NORMAL)
     if closure_type not in ClosureType.values:
         raise ValidationError({"closure_type": _("Unknown closure type.")})
@@ -54,6 +54,6 @@ def cancel(m: Move) -> str:
 @handles(Action.URGE)
 def urge(m: Move) -> str:
     m.case.is_urged = True
-    holder = m.case.assignee if m.case.state in (S.DISPATCHED, S.PARKED) else center()
+    holder = m.case.assignee if m.case.state in (S.DISPATCHED, S.PARKED) else m.world.center
     m.notify(holder, "urge", _("Case %(number)s is urged: %(note)s") % {"number": m.case.number, "note": m.note[:120]})
     return m.case.state

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -38,17 +39,38 @@ def access_case(actor: User, case_id: int, *, lock: bool = False) -> Case:
         raise Http404(_("No such case in your area.")) from None
 
 
-# --- time limits --------------------------------------------------------------------------------------------
+# --- what handlers look up besides the case ---------------------------------------------------------------
+
+
+class World:
+    """The command center, the stage limits and the working calendar, looked up once: ``perform`` makes one
+    per action, the demo generator one for a whole history."""
+
+    def __init__(self):
+        self.calendar = current_calendar()
+
+    @cached_property
+    def center(self) -> Organization | None:
+        return Organization.objects.filter(kind=OrgKind.COMMAND_CENTER, is_active=True).order_by("depth").first()
+
+    @cached_property
+    def stage_limits(self) -> dict[str, tuple[int, str]]:
+        return DEFAULT_STAGE_LIMITS | {stage: (amount, unit) for stage, amount, unit
+                                       in StageLimit.objects.values_list("stage", "amount", "unit")}
+
+    def stage_deadline(self, stage: str, start: dt.datetime) -> dt.datetime:
+        return self.calendar.deadline(start, *self.stage_limits[stage])
+
+    def handling_deadline(self, case: Case, start: dt.datetime) -> dt.datetime:
+        return self.calendar.deadline(start, case.category.limit_amount, case.category.limit_unit)
 
 
 def stage_deadline(stage: str, start: dt.datetime) -> dt.datetime:
-    limit = StageLimit.objects.filter(stage=stage).values_list("amount", "unit").first()
-    amount, unit = limit or DEFAULT_STAGE_LIMITS[stage]
-    return current_calendar().deadline(start, amount, unit)
+    return World().stage_deadline(stage, start)
 
 
 def handling_deadline(case: Case, start: dt.datetime) -> dt.datetime:
-    return current_calendar().deadline(start, case.category.limit_amount, case.category.limit_unit)
+    return World().handling_deadline(case, start)
 
 
 # --- the move: what one transition does to the case -------------------------------------------------------
@@ -56,23 +78,31 @@ def handling_deadline(case: Case, start: dt.datetime) -> dt.datetime:
 
 @dataclass
 class Move:
+    """One action on one case, decided in memory: the handler changes the case and its steps here, and
+    ``persist`` (one case, inside ``perform``) or the demo generator (many, in bulk) writes the result."""
+
     case: Case
     actor: User
     action: str
     now: dt.datetime
+    world: World
+    steps: list[CaseStep]  # every step of the case so far, oldest first
     role: str = ""
     note: str = ""
     data: dict = field(default_factory=dict)
     photos: list = field(default_factory=list)
     notices: list = field(default_factory=list)  # (organization, user, kind, message)
+    opened: list[CaseStep] = field(default_factory=list)  # steps this move added
+    changed: list[CaseStep] = field(default_factory=list)  # earlier steps this move completed or moved
 
     def enter(self, stage: str, organization: Organization | None, deadline: dt.datetime | None,
               outcome: StepOutcome | None = None):
         """Complete the open steps and open the next one; the case's stage deadline follows it. A step ends
         in the action's own outcome unless another is given."""
         self.complete_steps(outcome or self.action)
-        CaseStep.objects.create(case=self.case, stage=stage, organization=organization, entered_at=self.now,
-                                deadline=deadline)
+        step = CaseStep(case=self.case, stage=stage, organization=organization, entered_at=self.now, deadline=deadline)
+        self.steps.append(step)
+        self.opened.append(step)
         self.case.stage_deadline = deadline
         self.case.is_overdue = deadline is not None and deadline <= self.now
 
@@ -81,22 +111,42 @@ class Move:
         self.complete_steps(outcome)
         self.case.stage_deadline, self.case.is_overdue = None, False
 
+    def open_steps(self, stage: str | None = None) -> list[CaseStep]:
+        return [s for s in self.steps if s.completed_at is None and stage in (None, s.stage)]
+
     def complete_steps(self, outcome: str):
-        for step in CaseStep.objects.filter(case=self.case, completed_at__isnull=True):
+        for step in self.open_steps():
             step.completed_at, step.person, step.outcome = self.now, self.actor, StepOutcome(outcome)
             step.on_time = None if step.deadline is None else self.now <= step.deadline
-            step.save(update_fields=["completed_at", "person", "outcome", "on_time"])
+            self.touch(step)
+
+    def touch(self, step: CaseStep) -> None:
+        if step not in self.opened and step not in self.changed:
+            self.changed.append(step)
 
     def notify(self, organization: Organization | None, kind: str, message: str, user: User | None = None):
         self.notices.append((organization, user, kind, message))
 
+    def event(self, from_state: str) -> CaseEvent:
+        """The immutable record of this move (not saved)."""
+        return CaseEvent(
+            case=self.case, action=self.action, actor=self.actor, actor_role=self.role,
+            actor_organization_id=self.actor.organization_id if self.actor else None, at=self.now,
+            from_state=from_state, to_state=self.case.state, note=self.note, data=self.data,
+        )
 
-def record(move: Move, from_state: str, to_state: str) -> CaseEvent:
-    event = CaseEvent.objects.create(
-        case=move.case, action=move.action, actor=move.actor, actor_role=move.role,
-        actor_organization=move.actor.organization if move.actor else None, at=move.now,
-        from_state=from_state, to_state=to_state, note=move.note, data=move.data,
-    )
+
+STEP_CHANGES = ["completed_at", "person", "outcome", "on_time", "deadline"]
+
+
+def persist(move: Move, from_state: str) -> CaseEvent:
+    """Write one decided move: the case, its steps, the event, the photos; notices go out after commit."""
+    move.case.save()
+    if move.changed:
+        CaseStep.objects.bulk_update(move.changed, STEP_CHANGES)
+    CaseStep.objects.bulk_create(move.opened)
+    event = move.event(from_state)
+    event.save()
     if move.photos:
         store_photos(move.case, event, move.photos, move.actor)
     for organization, user, kind, message in move.notices:
@@ -136,33 +186,34 @@ def authorize(transition: Transition, actor: User, case: Case) -> str:
     return role
 
 
+def decide(move: Move, **params) -> str:
+    """Everything the state machine decides about one action, in memory: who may, the note, the handler.
+    Returns the state the case was in; the case holds the new one."""
+    transition = TRANSITIONS[move.action]
+    move.role = authorize(transition, move.actor, move.case)
+    move.note = move.note.strip()
+    if transition.note_required and not move.note:
+        raise ValidationError({"note": _("Give a reason.")})
+    from_state = move.case.state
+    move.case.state = HANDLERS[move.action](move, **params)
+    return from_state
+
+
 def perform(*, case_id: int, action: str, actor: User, now: dt.datetime | None = None, note: str = "",
             photos=(), **params) -> Case:
     """Take ``action`` on a case. Raises Http404, PermissionDenied, a Conflict (IllegalTransition, NotNow)
     or ValidationError; on any of them nothing is written."""
-    transition = TRANSITIONS.get(action)
-    if transition is None or action == Action.REPORT:
+    if action not in TRANSITIONS or action == Action.REPORT:
         raise ValidationError(_("Unknown action “%(action)s”.") % {"action": action})
     with transaction.atomic():
         case = access_case(actor, case_id, lock=True)
-        role = authorize(transition, actor, case)
-        note = note.strip()
-        if transition.note_required and not note:
-            raise ValidationError({"note": _("Give a reason.")})
-        move = Move(case=case, actor=actor, action=action, now=now or timezone.now(), role=role, note=note,
-                    photos=list(photos))
-        from_state = case.state
-        case.state = HANDLERS[action](move, **params)
-        case.save()
-        record(move, from_state, case.state)
+        move = Move(case=case, actor=actor, action=action, now=now or timezone.now(), world=World(),
+                    steps=list(case.steps.order_by("entered_at", "pk")), note=note, photos=list(photos))
+        persist(move, decide(move, **params))
     return case
 
 
 # --- what handlers share --------------------------------------------------------------------------------------
-
-
-def center() -> Organization | None:
-    return Organization.objects.filter(kind=OrgKind.COMMAND_CENTER, is_active=True).order_by("depth").first()
 
 
 def fetch(model, value, field_name: str, message):
@@ -179,9 +230,9 @@ def when(moment: dt.datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
-def dispatcher_org(case: Case) -> Organization | None:
+def dispatcher_org(m: Move) -> Organization | None:
     """Who dispatches the case now: its district platform once it went there, else the command center."""
-    return case.platform or center()
+    return m.case.platform or m.world.center
 
 
 def supervisor(value, case: Case) -> User | None:
@@ -197,7 +248,7 @@ def sent_to_supervisor(m: Move, value, stage: Stage, message) -> None:
     """Open a verification or check step for the chosen supervisor (or any of the area) and tell them."""
     m.case.supervisor = supervisor(value, m.case) or (m.case.supervisor if stage == Stage.CHECK else None)
     team = m.case.supervisor.organization if m.case.supervisor else None
-    m.enter(stage, team, stage_deadline(stage, m.now))
+    m.enter(stage, team, m.world.stage_deadline(stage, m.now))
     if m.case.supervisor:
         m.notify(None, "task", message % {"number": m.case.number}, m.case.supervisor)
 

@@ -10,7 +10,7 @@ from accounts.scope import in_scope
 from ..choices import CaseState as S
 from ..choices import Stage
 from ..workflow import Action, StepOutcome
-from .core import Move, dispatcher_org, fetch, handles, handling_deadline, stage_deadline, when
+from .core import Move, dispatcher_org, fetch, handles, when
 
 
 def _org(value, field_name: str) -> Organization:
@@ -33,10 +33,10 @@ def dispatch(m: Move, unit=None) -> str:
         m.data["previous_unit"] = m.case.assignee_id
     m.case.assignee, m.case.handler = target, None
     m.case.platform = target if target.kind == OrgKind.DISTRICT_PLATFORM else m.case.platform
-    m.case.handling_deadline = handling_deadline(m.case, m.now)
+    m.case.handling_deadline = m.world.handling_deadline(m.case, m.now)
     m.data |= {"unit": target.pk, "unit_name": target.name}
     if target.kind == OrgKind.DISTRICT_PLATFORM:
-        m.enter(Stage.DISPATCH, target, stage_deadline(Stage.DISPATCH, m.now))
+        m.enter(Stage.DISPATCH, target, m.world.stage_deadline(Stage.DISPATCH, m.now))
     else:
         m.enter(Stage.HANDLE, target, m.case.handling_deadline)
     m.notify(target, "task", _("New case %(number)s: %(category)s, due %(deadline)s.") % {
@@ -65,8 +65,8 @@ def return_(m: Move) -> str:
         m.case.platform = None  # back to the city
     m.case.return_count += 1
     m.data["unit"] = m.case.assignee_id
-    back_to = dispatcher_org(m.case)
-    m.enter(Stage.DISPATCH, back_to, stage_deadline(Stage.DISPATCH, m.now), StepOutcome.RETURNED)
+    back_to = dispatcher_org(m)
+    m.enter(Stage.DISPATCH, back_to, m.world.stage_deadline(Stage.DISPATCH, m.now), StepOutcome.RETURNED)
     m.notify(back_to, "returned", _("Case %(number)s was returned: %(reason)s") % {
         "number": m.case.number, "reason": m.note[:120]})
     return S.RETURNED

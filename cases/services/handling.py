@@ -8,17 +8,15 @@ from django.utils.translation import gettext as _
 
 from ..choices import CaseState as S
 from ..choices import PendingRequest, Stage
-from ..models import CaseStep
 from ..workflow import MAX_EXTENSION_HOURS, Action, StepOutcome
-from ..worktime import current_calendar
-from .core import Move, center, dispatcher_org, handles, handling_deadline, stage_deadline, when
+from .core import Move, dispatcher_org, handles, when
 
 
 @handles(Action.HANDLE)
 def handle(m: Move) -> str:
     if m.case.pending_request:
         m.case.pending_request, m.case.requested_hours, m.case.requested_until = PendingRequest.NONE, 0, None
-    m.enter(Stage.SEND_CHECK, center(), stage_deadline(Stage.SEND_CHECK, m.now), StepOutcome.HANDLED)
+    m.enter(Stage.SEND_CHECK, m.world.center, m.world.stage_deadline(Stage.SEND_CHECK, m.now), StepOutcome.HANDLED)
     return S.HANDLED
 
 
@@ -36,7 +34,7 @@ def _hours(value, field_name="hours") -> int:
 def request_extension(m: Move, hours=None) -> str:
     m.case.pending_request, m.case.requested_hours = PendingRequest.EXTENSION, _hours(hours)
     m.data["hours"] = m.case.requested_hours
-    m.notify(dispatcher_org(m.case), "request", _("Case %(number)s: extension of %(hours)d h requested.") % {
+    m.notify(dispatcher_org(m), "request", _("Case %(number)s: extension of %(hours)d h requested.") % {
         "number": m.case.number, "hours": m.case.requested_hours})
     return S.DISPATCHED
 
@@ -44,12 +42,13 @@ def request_extension(m: Move, hours=None) -> str:
 @handles(Action.APPROVE_EXTENSION)
 def approve_extension(m: Move, hours=None) -> str:
     hours = _hours(hours) if hours not in (None, "") else m.case.requested_hours
-    m.case.handling_deadline = current_calendar().add(m.case.handling_deadline, dt.timedelta(hours=hours))
+    m.case.handling_deadline = m.world.calendar.add(m.case.handling_deadline, dt.timedelta(hours=hours))
     m.case.extension_count += 1
     m.case.extension_hours += hours
     m.case.pending_request, m.case.requested_hours = PendingRequest.NONE, 0
-    CaseStep.objects.filter(case=m.case, stage=Stage.HANDLE, completed_at__isnull=True).update(
-        deadline=m.case.handling_deadline)
+    for step in m.open_steps(Stage.HANDLE):
+        step.deadline = m.case.handling_deadline
+        m.touch(step)
     m.case.stage_deadline = m.case.handling_deadline
     m.case.is_overdue = m.case.handling_deadline <= m.now
     m.data["hours"] = hours
@@ -75,7 +74,7 @@ def request_park(m: Move, until=None) -> str:
         raise ValidationError({"until": _("The review date must lie in the future.")})
     m.case.pending_request, m.case.requested_until = PendingRequest.PARK, until
     m.data["until"] = until.isoformat()
-    m.notify(dispatcher_org(m.case), "request", _("Case %(number)s: postponement requested until %(until)s.") % {
+    m.notify(dispatcher_org(m), "request", _("Case %(number)s: postponement requested until %(until)s.") % {
         "number": m.case.number, "until": until.isoformat()})
     return S.DISPATCHED
 
@@ -86,7 +85,7 @@ def approve_park(m: Move) -> str:
     review = dt.datetime.combine(until, dt.time(8), tzinfo=timezone.get_current_timezone())
     m.case.pending_request = PendingRequest.NONE
     m.data["until"] = until.isoformat()
-    m.enter(Stage.PARK, dispatcher_org(m.case), review, StepOutcome.PARKED)
+    m.enter(Stage.PARK, dispatcher_org(m), review, StepOutcome.PARKED)
     m.notify(m.case.assignee, "approved", _("Case %(number)s is postponed until %(until)s.") % {
         "number": m.case.number, "until": until.isoformat()})
     return S.PARKED
@@ -102,7 +101,7 @@ def deny_park(m: Move) -> str:
 @handles(Action.RESUME)
 def resume(m: Move) -> str:
     m.case.requested_until = None
-    m.case.handling_deadline = handling_deadline(m.case, m.now)
+    m.case.handling_deadline = m.world.handling_deadline(m.case, m.now)
     m.enter(Stage.HANDLE, m.case.assignee, m.case.handling_deadline, StepOutcome.RESUMED)
     m.notify(m.case.assignee, "task", _("Case %(number)s is resumed, due %(deadline)s.") % {
         "number": m.case.number, "deadline": when(m.case.handling_deadline)})

@@ -11,13 +11,13 @@ from classification.models import Category
 from ..choices import CaseState as S
 from ..choices import Stage
 from ..workflow import Action, StepOutcome
-from .core import Move, center, fetch, handles, sent_to_supervisor, stage_deadline
+from .core import Move, fetch, handles, sent_to_supervisor
 from .reporting import place
 
 
 @handles(Action.ACCEPT)
 def accept(m: Move) -> str:
-    m.enter(Stage.REGISTER, center(), stage_deadline(Stage.REGISTER, m.now))
+    m.enter(Stage.REGISTER, m.world.center, m.world.stage_deadline(Stage.REGISTER, m.now))
     return S.PENDING_REGISTRATION
 
 
@@ -40,7 +40,7 @@ def verify(m: Move, found=None) -> str:
     if not found:
         m.finish(StepOutcome.NOT_FOUND)
         return S.NOT_REGISTERED
-    m.enter(Stage.REGISTER, center(), stage_deadline(Stage.REGISTER, m.now), StepOutcome.FOUND)
+    m.enter(Stage.REGISTER, m.world.center, m.world.stage_deadline(Stage.REGISTER, m.now), StepOutcome.FOUND)
     return S.PENDING_REGISTRATION
 
 
@@ -53,7 +53,7 @@ def register(m: Move, category=None, urgency=None) -> str:
         if urgency not in Urgency.values:
             raise ValidationError({"urgency": _("Unknown urgency.")})
         m.case.urgency = urgency
-    m.enter(Stage.DISPATCH, center(), stage_deadline(Stage.DISPATCH, m.now))
+    m.enter(Stage.DISPATCH, m.world.center, m.world.stage_deadline(Stage.DISPATCH, m.now))
     return S.REGISTERED
 
 

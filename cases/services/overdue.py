@@ -11,21 +11,21 @@ from notifications.services import notify
 
 from ..choices import CaseState as S
 from ..models import Case
-from .core import center, dispatcher_org
+from .core import World
 
 
-def holder(case: Case) -> Organization | None:
+def holder(case: Case, world: World) -> Organization | None:
     """The organization the case waits on now."""
     if case.state == S.DISPATCHED:
         return case.assignee
     if case.state in (S.REGISTERED, S.RETURNED, S.PARKED):
-        return dispatcher_org(case)
-    return center()
+        return case.platform or world.center
+    return world.center
 
 
 def flag_overdue(now: dt.datetime | None = None, batch: int = 5000) -> int:
     """Flag every open case whose current step's deadline has passed and tell its holder; returns how many."""
-    now = now or timezone.now()
+    now, world = now or timezone.now(), World()
     with transaction.atomic():
         cases = list(
             Case.objects.open().filter(is_overdue=False, stage_deadline__lte=now)
@@ -33,7 +33,7 @@ def flag_overdue(now: dt.datetime | None = None, batch: int = 5000) -> int:
         )
         Case.objects.filter(pk__in=[c.pk for c in cases]).update(is_overdue=True)
         for case in cases:
-            notify(case=case, organization=holder(case), kind="overdue",
+            notify(case=case, organization=holder(case, world), kind="overdue",
                    message=_("Case %(number)s is overdue (%(state)s).") % {
                        "number": case.number, "state": S(case.state).label})
     return len(cases)

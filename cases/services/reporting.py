@@ -17,10 +17,10 @@ from accounts.scope import in_scope
 from classification.models import Category
 from gis.geocoding import OutsideCity, locate
 
-from ..choices import CaseSource, CaseState, ClosureType, Stage
+from ..choices import SUPERVISOR_SOURCES, CaseSource, CaseState, ClosureType, Stage
 from ..models import Case, CaseSequence
 from ..workflow import TRANSITIONS, Action
-from .core import Move, acting_role, center, record, stage_deadline
+from .core import Move, World, acting_role, persist
 
 
 def _next_number(year: int) -> str:
@@ -71,8 +71,8 @@ def _create_case(*, actor: User, source: str, category: Category, description: s
                  reporter_name: str = "", reporter_phone: str = "", self_handled: bool = False,
                  idempotency_key: str | None = None, photos=(), now: dt.datetime | None = None) -> Case:
     role = acting_role(actor, TRANSITIONS[Action.REPORT].roles)
-    if role == Role.SUPERVISOR:
-        source = CaseSource.SUPERVISOR
+    if role == Role.SUPERVISOR and source not in SUPERVISOR_SOURCES:
+        source = CaseSource.SUPERVISOR  # a supervisor's report is a patrol's or a special inspection's
     if source not in CaseSource.values:
         raise ValidationError({"source": _("Unknown source.")})
     if not category.is_active:
@@ -88,19 +88,24 @@ def _create_case(*, actor: User, source: str, category: Category, description: s
             address=address.strip(), component_code=component_code.strip(), reporter=actor,
             reporter_name=reporter_name or actor.get_full_name(), reporter_phone=reporter_phone,
             self_handled=self_handled, reported_at=now, created_by=actor, idempotency_key=idempotency_key or None,
-            state=CaseState.CLOSED if self_handled else CaseState.REPORTED,
         )
         place(case, location, area)
         if not in_scope(actor, case.district) and not in_scope(actor, case.street):
             raise PermissionDenied(_("This lies outside your organization's area."))
         case.number = _next_number(timezone.localtime(now).year)
-        if self_handled:
-            case.closure_type, case.closed_at = ClosureType.NORMAL, now
-        case.save()
-        move = Move(case=case, actor=actor, action=Action.REPORT, now=now, role=role, photos=list(photos),
-                    data={"self_handled": self_handled} if self_handled else {})
-        if not self_handled:
-            move.enter(Stage.INTAKE, center(), stage_deadline(Stage.INTAKE, now))
-            case.save(update_fields=["stage_deadline", "is_overdue"])
-        record(move, "", case.state)
+        move = opening(case, actor, role, now, World(), photos)
+        persist(move, "")
     return case
+
+
+def opening(case: Case, actor: User, role: str, now: dt.datetime, world: World, photos=()) -> Move:
+    """The report, decided in memory: a case handled on the spot is closed at once, any other waits for
+    intake. ``_create_case`` persists it; the demo generator writes many in bulk."""
+    move = Move(case=case, actor=actor, action=Action.REPORT, now=now, world=world, steps=[], role=role,
+                photos=list(photos), data={"self_handled": True} if case.self_handled else {})
+    if case.self_handled:
+        case.state, case.closure_type, case.closed_at = CaseState.CLOSED, ClosureType.NORMAL, now
+    else:
+        case.state = CaseState.REPORTED
+        move.enter(Stage.INTAKE, world.center, world.stage_deadline(Stage.INTAKE, now))
+    return move
