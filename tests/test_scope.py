@@ -81,3 +81,14 @@ def test_tree_shape_is_validated(city, kind, parent_attr):
 def test_handling_units_need_a_unit_type(city):
     with pytest.raises(ValidationError):
         create_organization(name="x", code="x", kind=OrgKind.HANDLING_UNIT, parent=city.city)
+
+
+def test_every_api_viewset_starts_from_the_users_scope_or_is_a_declared_reference_layer():
+    """Scope by construction: a new viewset cannot be registered without saying which it is."""
+    from accounts.api import ScopedViewSet, StaffReferenceViewSet
+    from citymgmt.api_urls import router
+
+    for prefix, viewset, _basename in router.registry:
+        assert issubclass(viewset, ScopedViewSet | StaffReferenceViewSet), prefix
+    scoped = {prefix for prefix, viewset, _b in router.registry if issubclass(viewset, ScopedViewSet)}
+    assert scoped == {"cases", "gis/cameras"}

@@ -3,16 +3,18 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action as drf_action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api import ScopedViewSet
 from gis.api.views import parse_bbox
 
 from ..attachments import check_photo
 from ..choices import AttachmentKind
+from ..models import Case
 from ..selectors import CaseFilter, visible_cases
 from ..services import access_case, perform, report_case
 from ..services.core import authorize
@@ -26,14 +28,19 @@ def photos(files, kind):
     return [check_photo(f, kind) for f in files]
 
 
-class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Cases in the caller's area. Every change of state is a POST to ``/api/cases/{id}/{action}/``."""
 
     filterset_class = CaseFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    def get_queryset(self):
-        cases = visible_cases(self.request.user).select_related("grid").order_by("-reported_at", "-pk")
+    queryset = Case.objects.all()
+
+    def in_scope(self, user):
+        return visible_cases(user)
+
+    def scoped(self, cases):
+        cases = cases.select_related("grid").order_by("-reported_at", "-pk")
         if self.action == "retrieve":
             cases = cases.select_related("community", "platform").prefetch_related(
                 "events__actor", "events__actor_organization", "steps__organization", "attachments")

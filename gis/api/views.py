@@ -4,14 +4,16 @@ and attributes; geocoding and its reverse."""
 from django.contrib.gis.geos import Point, Polygon
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from rest_framework import viewsets
+from rest_framework import mixins
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_gis.filters import InBBoxFilter
 from rest_framework_gis.pagination import GeoJsonPagination
 
+from accounts.api import ScopedViewSet, StaffReferenceViewSet
+
 from ..geocoding import locate, nearest_address, search_address
-from ..models import Boundary, Component, Grid
+from ..models import Boundary, Camera, Component, Grid
 from ..selectors import visible_cameras
 from .serializers import BoundarySerializer, CameraSerializer, ComponentSerializer, GridSerializer
 
@@ -22,7 +24,7 @@ class Pages(GeoJsonPagination):
     max_page_size = 5000
 
 
-class BoundaryViewSet(viewsets.ReadOnlyModelViewSet):
+class BoundaryViewSet(StaffReferenceViewSet):
     """Area outlines; ``kind`` = district, street or community."""
 
     serializer_class = BoundarySerializer
@@ -36,7 +38,7 @@ class BoundaryViewSet(viewsets.ReadOnlyModelViewSet):
             .select_related("organization").order_by("organization__code")
 
 
-class GridViewSet(viewsets.ReadOnlyModelViewSet):
+class GridViewSet(StaffReferenceViewSet):
     serializer_class = GridSerializer
     pagination_class = Pages
     filter_backends = [InBBoxFilter]
@@ -45,7 +47,7 @@ class GridViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Grid.objects.select_related("community", "street", "district").order_by("code")
 
 
-class ComponentViewSet(viewsets.ReadOnlyModelViewSet):
+class ComponentViewSet(StaffReferenceViewSet):
     serializer_class = ComponentSerializer
     pagination_class = Pages
     filter_backends = [InBBoxFilter]
@@ -61,14 +63,20 @@ class ComponentViewSet(viewsets.ReadOnlyModelViewSet):
         return components
 
 
-class CameraViewSet(viewsets.ReadOnlyModelViewSet):
+class CameraViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Cameras the user's organization owns or that were shared with it."""
+
+    queryset = Camera.objects.all()
     serializer_class = CameraSerializer
     pagination_class = None
     filter_backends = [InBBoxFilter]
     bbox_filter_field = "location"
 
-    def get_queryset(self):
-        return visible_cameras(self.request.user).order_by("code")
+    def in_scope(self, user):
+        return visible_cameras(user)
+
+    def scoped(self, rows):
+        return rows.order_by("code")
 
 
 def parse_bbox(value: str) -> Polygon:
