@@ -119,14 +119,6 @@ class NotNow(Conflict):
 
     code = "not_now"
 
-    def __init__(self, message):
-        super().__init__(message)
-        self._message = message
-
-    @property
-    def message(self) -> str:
-        return str(self._message)
-
 
 def anyone(actor, case) -> None:
     """Role and scope are enough (the case is in the actor's scope, or it would not have been found)."""
@@ -162,10 +154,15 @@ def return_check(actor, case) -> None:
     _deny(_("Only the unit holding the case, or the platform it was sent to, may return it."))
 
 
-def holding_unit(actor, case) -> None:
-    """The actor works at the unit holding the case, and is the person it was assigned to, if any."""
+def unit_lead(actor, case) -> None:
+    """Anyone of the unit holding the case (who may name the person who handles it)."""
     if case.assignee_id is None or actor.organization_id != case.assignee_id:
         _deny(_("Only the unit holding the case may do this."))
+
+
+def holding_unit(actor, case) -> None:
+    """The actor works at the unit holding the case, and is the person it was assigned to, if any."""
+    unit_lead(actor, case)
     if case.handler_id is not None and case.handler_id != actor.pk:
         _deny(_("The case is assigned to another person of your unit."))
 
@@ -174,12 +171,6 @@ def unit_asking(actor, case) -> None:
     holding_unit(actor, case)
     if case.pending_request:
         raise NotNow(_("A request is already waiting for approval."))
-
-
-def unit_lead(actor, case) -> None:
-    """Anyone of the unit holding the case may name the person who handles it."""
-    if case.assignee_id is None or actor.organization_id != case.assignee_id:
-        _deny(_("Only the unit holding the case may do this."))
 
 
 def sent_supervisor(actor, case) -> None:

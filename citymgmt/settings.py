@@ -97,6 +97,8 @@ DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str("TEST_DATABASE_NAM
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if EMBEDDED:
     SPATIALITE_LIBRARY_PATH = env.str("SPATIALITE_LIBRARY_PATH", default="mod_spatialite")
+    # A writer waits for another (the demo's parallel writers, a request during a task) instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 60, "transaction_mode": "IMMEDIATE"})
 
 # --- Redis: broker, results, cache and channel layer -----------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -18,6 +18,8 @@ from classification.models import Category
 from gis.choices import ComponentStatus, PlaceKind, RoadLevel
 from gis.models import Boundary, Camera, Component, Grid, Place, Road
 
+from . import bulk
+
 ORIGIN = (120.205, 31.655)  # north-west corner (lon, lat)
 CELL_M = 100
 CELLS = 186  # 186 × 186 cells of 100 m × 100 m = 345.96 km²
@@ -86,7 +88,7 @@ def build_demo_geometry(city: Organization, cells: int = CELLS) -> int:
                             area_m2=CELL_M * CELL_M,
                         ))
     Boundary.objects.bulk_create(boundaries, batch_size=500)
-    Grid.objects.bulk_create(grids, batch_size=2000)
+    bulk.insert(grids)
     return len(grids)
 
 
@@ -181,8 +183,8 @@ def build_demo_surroundings(city: Organization, seed: int = 2026, supervisors=()
         Road(name=r.name, level=r.level, geometry=road_line(r), length_m=(r.end - r.start) * CELL_M)
         for r in roads
     ])
-    grids = list(Grid.objects.filter(district__in=districts.values()).select_related("community", "street")
-                 .order_by("code"))
+    grids = list(Grid.objects.filter(district__in=districts.values())
+                 .select_related("community", "street", "district").order_by("code"))
     cells = {g.pk: cell_of(g.geometry) for g in grids}
 
     def point_in(grid):
@@ -229,13 +231,12 @@ def build_demo_surroundings(city: Organization, seed: int = 2026, supervisors=()
                 status=rng.choices(list(ComponentStatus), [96, 2, 1, 0.5, 0.5])[0],
                 since=dt.date(2015, 1, 1) + dt.timedelta(days=rng.randint(0, 3650)),
             ))
-    Component.objects.bulk_create(components, batch_size=5000)
+    bulk.insert(components)
 
     supervisors = list(supervisors)
-    if supervisors:
-        for i, grid in enumerate(grids):  # contiguous runs of grids (codes are ordered by community)
-            grid.supervisor = supervisors[i * len(supervisors) // len(grids)]
-        Grid.objects.bulk_update(grids, ["supervisor"], batch_size=5000)
+    if supervisors:  # contiguous runs of grids (codes are ordered by community)
+        bulk.update(Grid, "supervisor_id", [(supervisors[i * len(supervisors) // len(grids)].pk, grid.pk)
+                                            for i, grid in enumerate(grids)])
     return {"roads": len(roads), "places": len(places), "cameras": len(cameras), "components": len(components)}
 
 

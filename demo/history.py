@@ -31,6 +31,7 @@ from cases.services.reporting import opening
 from cases.worktime import WorkCalendar
 from classification.choices import CategoryKind
 from classification.models import Category
+from demo import bulk, workers
 from demo.geometry import RoadIndex, cell_of, lonlat, plan_roads
 from dispatch.selectors import best_rules
 from gis.models import Grid, Place
@@ -94,8 +95,9 @@ class HistoryGenerator:
 
     def __init__(self, *, seed: int, scale: float, end: dt.datetime):
         self.rng = random.Random(seed)
-        self.scale, self.end = scale, end
+        self.seed, self.scale, self.end = seed, scale, end
         self.world = World()
+        self.world.stage_limits  # noqa: B018  (looked up now: simulating reads no database)
         self.cal: WorkCalendar = self.world.calendar
         self.tz = self.cal.tz
         city = Organization.objects.get(parent__isnull=True, kind=OrgKind.CITY)
@@ -337,51 +339,65 @@ class HistoryGenerator:
         case.grid_supervisor_id = grid["supervisor_id"]
         return case
 
+    def month_times(self, month_start: dt.date) -> list[dt.datetime]:
+        """When the month's reports come in. Each month draws from its own random stream, starting here, so
+        that months can be simulated in any order, in parallel, with the same result."""
+        self.rng = random.Random(f"{self.seed}:{month_start:%Y-%m}")
+        count = round(PROFILE["reports_per_month"] * self.scale * self.rng.uniform(0.93, 1.07))
+        return [t for t in self._report_times(month_start, count) if t <= self.end]
+
     def stories(self, month_start: dt.date) -> list[Story]:
         """A month of simulated cases, decided in memory."""
-        count = round(PROFILE["reports_per_month"] * self.scale * self.rng.uniform(0.93, 1.07))
-        times = [t for t in self._report_times(month_start, count) if t <= self.end]
-        return [self.simulate(self.new_case(t)) for t in times]
+        return [self.simulate(self.new_case(t)) for t in self.month_times(month_start)]
 
-    def write(self, stories: list[Story], numbers: dict[int, int]) -> None:
-        """Number the cases and write cases, events and steps in bulk; a case still open at the end is
-        flagged overdue as the beat would have flagged it."""
-        for story in stories:
+    def write(self, stories: list[Story], first_pk: int, first_number: int) -> None:
+        """Write a month: its cases with consecutive keys and numbers from those given, their events and steps
+        (keys from the database); a case still open at the end is flagged overdue as the beat would have."""
+        for offset, story in enumerate(stories):
             case = story.case
-            year = timezone.localtime(case.reported_at).year
-            numbers[year] = numbers.get(year, 0) + 1
-            case.number = f"{year}{numbers[year]:07d}"
+            case.pk = first_pk + offset
+            case.number = f"{case.reported_at.astimezone(self.tz).year}{first_number + offset:07d}"
             case.is_overdue = case.stage_deadline is not None and case.stage_deadline <= self.end
         with transaction.atomic():
-            Case.objects.bulk_create([s.case for s in stories], batch_size=2000)
-            CaseEvent.objects.bulk_create([e for s in stories for e in s.events], batch_size=5000)
-            CaseStep.objects.bulk_create([st for s in stories for st in s.steps], batch_size=5000)
+            bulk.insert(s.case for s in stories)
+            bulk.insert(e for s in stories for e in s.events)
+            bulk.insert(st for s in stories for st in s.steps)
 
-    def month(self, month_start: dt.date, numbers: dict[int, int]) -> tuple[int, int]:
+    def simulate_and_write(self, month_start: dt.date, first_pk: int, first_number: int) -> tuple[int, int]:
         stories = self.stories(month_start)
-        self.write(stories, numbers)
+        self.write(stories, first_pk, first_number)
         return len(stories), sum(1 for s in stories for e in s.events if e.action == "dispatch")
 
 
 def generate_history(*, months: int = 12, seed: int = 2026, scale: float = 1.0, end: dt.datetime | None = None,
-                     progress=None) -> dict[str, int]:
-    """Cases for the ``months`` calendar months up to ``end`` (default now; the current month is partial)."""
+                     progress=None, processes: int = 1) -> dict[str, int]:
+    """Cases for the ``months`` calendar months up to ``end`` (default now; the current month is partial),
+    the same for any number of ``processes``."""
     end = end or timezone.now()
     generator = HistoryGenerator(seed=seed, scale=scale, end=end)
     local_end = timezone.localtime(end).date()
     first = local_end.replace(day=1)
     for _ in range(months - 1):
         first = (first - dt.timedelta(days=1)).replace(day=1)
+    month_starts = [first]
+    while (following := (month_starts[-1] + dt.timedelta(days=32)).replace(day=1)) <= local_end:
+        month_starts.append(following)
+    # Each month's keys and numbers are known ahead (its report times are cheap to draw), so that months
+    # can be written in any order.
     numbers = dict(CaseSequence.objects.values_list("year", "last"))
+    plans, pk = [], bulk.next_pk(Case)
+    for month in month_starts:
+        count = len(generator.month_times(month))
+        plans.append((month, pk, numbers.get(month.year, 0) + 1))
+        pk, numbers[month.year] = pk + count, numbers.get(month.year, 0) + count
     totals = {"cases": 0, "dispatches": 0}
-    month = first
-    while month <= local_end:
-        cases, dispatches = generator.month(month, numbers)
-        totals["cases"] += cases
-        totals["dispatches"] += dispatches
-        if progress:
-            progress(month, cases, dispatches)
-        month = (month + dt.timedelta(days=32)).replace(day=1)
+    with workers.forked(lambda plan: generator.simulate_and_write(*plan), plans, processes) as done:
+        for (month, _pk, _number), (cases, dispatches) in zip(plans, done, strict=True):
+            totals["cases"] += cases
+            totals["dispatches"] += dispatches
+            if progress:
+                progress(month, cases, dispatches)
+    bulk.reset_sequences(Case, CaseEvent, CaseStep)
     for year, last in numbers.items():
         CaseSequence.objects.update_or_create(year=year, defaults={"last": last})
     return totals

@@ -92,15 +92,6 @@ def compute_snapshot(snapshot: Snapshot) -> Snapshot:
     return snapshot
 
 
-def compute_history_snapshots(months: int) -> int:
-    """A snapshot for each of the last ``months`` full months (the demo's year on the dashboard)."""
-    start, end = previous_month(timezone.localdate())
-    for _month in range(months - 1):
-        compute_snapshot(start_snapshot(start=start, end=end))
-        start, end = previous_month(start)
-    return months - 1
-
-
 @transaction.atomic
 def enter_assessments(*, month: dt.date, scores: dict[int, str], user) -> int:
     """Store other assessment scores (0–100) per unit for a month; empty values remove an entry."""

@@ -75,18 +75,20 @@ def situations(users, city):
 
 
 def params_for(action, case, city):
-    """Valid input for ``action`` on ``case``: a refusal can then only be about who, not about what."""
+    """Valid input for ``action`` on ``case``, made from the inputs' declarations: a refusal can then only be
+    about who, not about what (a new action's inputs are covered the day it is declared)."""
     d1 = case.district_id == city.d1.pk
-    unit = city.gov1 if d1 else city.gov2
-    grid = city.grid11 if d1 else city.grid21
-    return {
-        "send_verification": {}, "send_check": {}, "verify": {"found": True}, "check": {"fixed": True},
-        "dispatch": {"unit": unit}, "redispatch": {"unit": city.gov1 if case.assignee_id != city.gov1.pk
-                                                   else city.office11},
-        "assign": {"person": case.assignee and case.assignee.members.first()},
-        "request_extension": {"hours": 8}, "request_park": {"until": dt.date(2027, 3, 1)},
-        "relocate": {"longitude": grid.geometry.centroid.x, "latitude": grid.geometry.centroid.y},
-    }.get(action, {})
+    point = (city.grid11 if d1 else city.grid21).geometry.centroid
+    value = {
+        "unit": lambda spec: (city.gov1 if case.assignee_id != city.gov1.pk else city.office11)
+        if action == "redispatch" else (city.gov1 if d1 else city.gov2),
+        "person": lambda spec: case.assignee and case.assignee.members.first(),
+        "boolean": lambda spec: True,
+        "integer": lambda spec: spec.minimum,
+        "float": lambda spec: point.x if spec.name == "longitude" else point.y,
+        "date": lambda spec: dt.date(2027, 3, 1),
+    }
+    return {spec.name: value[spec.kind](spec) for spec in TRANSITIONS[action].inputs if spec.required}
 
 
 def accepted(action, case, actor, city) -> bool:

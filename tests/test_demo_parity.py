@@ -8,6 +8,7 @@ import pytest
 from accounts.choices import Role
 from cases.models import Case, CaseEvent, CaseSequence, CaseStep
 from cases.services import flag_overdue, perform, report_case
+from demo.bulk import next_pk
 from demo.geometry import build_demo_geometry, build_demo_surroundings
 from demo.history import HistoryGenerator
 from demo.organizations import build_demo_organizations, create_demo_accounts, create_demo_staff
@@ -67,7 +68,7 @@ def test_a_month_in_bulk_equals_the_same_stories_replayed_through_perform():
     generator = HistoryGenerator(seed=5, scale=0.02, end=END)
     stories = generator.stories(MONTH)
     assert len(stories) > 250 and sum(len(s.script) for s in stories) > 1000
-    generator.write(stories, {})
+    generator.write(stories, first_pk=next_pk(Case), first_number=1)
     bulk, bulk_figures = rows(), indicators()
     actions = {action for s in stories for action, *_rest in s.script}
     assert {"dispatch", "redispatch", "return", "handle", "check", "close", "not_accept", "verify"} <= actions

@@ -1,11 +1,14 @@
+import os
 import time
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.models import Organization, User
 from cases.models import Case
+from demo import workers
 from demo.geometry import CELLS, build_demo_geometry, build_demo_surroundings
 from demo.history import generate_history
 from demo.organizations import (
@@ -17,7 +20,12 @@ from demo.organizations import (
     create_demo_staff,
 )
 from demo.rules import build_demo_rules
-from evaluation.services import compute_history_snapshots
+from evaluation.services import compute_snapshot, month_end, months_back, previous_month, start_snapshot
+
+
+def compute_month(month) -> int:
+    """The indicators of one past month (a snapshot as of now), as the monthly beat computes them."""
+    return compute_snapshot(start_snapshot(start=month, end=month_end(month))).pk
 
 
 class Command(BaseCommand):
@@ -30,13 +38,15 @@ class Command(BaseCommand):
         parser.add_argument("--months", type=int, default=12, help=_("Months of case history (0 for none)."))
         parser.add_argument("--cells", type=int, default=CELLS,
                             help=_("The city is cells × cells unit grids of 100 m (186: the reference 345 km²)."))
+        parser.add_argument("--processes", type=int, default=os.cpu_count() or 1,
+                            help=_("Processes simulating months at once (the history is the same for any number)."))
         parser.add_argument("--scale", type=float, default=1.0,
                             help=_("Share of the reference city's monthly volume (1.0 = 16,400 reports)."))
 
     def step(self, message, started):
         self.stdout.write(f"  {message} ({time.perf_counter() - started:.1f} s)")
 
-    def handle(self, *args, seed, password, months, scale, cells, **options):
+    def handle(self, *args, seed, password, months, scale, cells, processes, **options):
         started = time.perf_counter()
         city = Organization.objects.filter(code=CITY_CODE).first()
         if city is None:
@@ -54,9 +64,11 @@ class Command(BaseCommand):
                 self.step(_("%(month)s: %(cases)d reports, %(dispatches)d dispatched")
                           % {"month": month.strftime("%Y-%m"), "cases": cases, "dispatches": dispatches}, started)
 
-            totals = generate_history(months=months, seed=seed, scale=scale, progress=progress)
+            totals = generate_history(months=months, seed=seed, scale=scale, progress=progress, processes=processes)
             self.step(_("case history: %(cases)d reports, %(dispatches)d dispatched") % totals, started)
-            snapshots = compute_history_snapshots(months)
+            full_months = months_back(previous_month(timezone.localdate())[0], months - 1)
+            with workers.forked(compute_month, full_months, processes) as done:
+                snapshots = len(list(done))
             self.step(_("indicators of %(n)d months computed") % {"n": snapshots}, started)
         self.stdout.write(self.style.SUCCESS(_("Demo city ready.")))
         self.stdout.write(_("Log-ins (password: %(password)s):") % {"password": password})
