@@ -92,7 +92,7 @@ class Organization(models.Model):
         A command center, district platform or supervisor team acts for the area it sits in; every
         other node (an area office, a handling unit) sees itself and what lies under it.
         """
-        return self.parent if self.kind in AREA_BODIES and self.parent_id else self
+        return (self.parent if self.kind in AREA_BODIES else None) or self
 
     def subtree(self):
         return Organization.objects.filter(path__startswith=self.path)

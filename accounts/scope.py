@@ -7,7 +7,7 @@ itself. Superusers see everything; a user without an organization sees nothing.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .models import Organization, User
 
 UNRESTRICTED = None
+M = TypeVar("M", bound=models.Model)
 
 
 def scope_root(user: User) -> Organization | None:
@@ -30,7 +31,7 @@ def scope_root(user: User) -> Organization | None:
     return org.scope_root
 
 
-def restrict(queryset: models.QuerySet, user: User, *org_fields: str) -> models.QuerySet:
+def restrict(queryset: models.QuerySet[M], user: User, *org_fields: str) -> models.QuerySet[M]:
     """Rows of ``queryset`` that ``user`` may see.
 
     ``org_fields`` name the foreign keys to Organization (``"district"``, ``"unit"``, or ``""`` for a
@@ -73,10 +74,10 @@ def check_in_scope(user: User, organization: Organization | None) -> None:
         raise PermissionDenied(_("This lies outside your organization's area."))
 
 
-class ScopedQuerySet(models.QuerySet):
+class ScopedQuerySet(models.QuerySet[M]):
     """A queryset with ``.restrict(user)``; subclasses name the organization fields to check."""
 
     scope_fields: tuple[str, ...] = ("organization",)
 
-    def restrict(self, user: User) -> models.QuerySet:
+    def restrict(self, user: User) -> models.QuerySet[M]:
         return restrict(self, user, *self.scope_fields)

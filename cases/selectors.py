@@ -128,16 +128,16 @@ class CaseFilter(django_filters.FilterSet):
                                         label=_("Queue"))
     class Meta:
         model = Case
-        fields = []
+        fields: list[str] = []
 
-    def in_area(self, queryset, _name, area):
+    def in_area(self, queryset: QuerySet[Case], _name: str, area: Organization) -> QuerySet[Case]:
         ids = list(area.subtree().values_list("pk", flat=True))
         return queryset.filter(Q(district__in=ids) | Q(street__in=ids) | Q(community__in=ids))
 
-    def is_overdue(self, queryset, _name, value):
+    def is_overdue(self, queryset: QuerySet[Case], _name: str, value: bool) -> QuerySet[Case]:
         return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
 
-    def in_queue(self, queryset, _name, value):
+    def in_queue(self, queryset: QuerySet[Case], _name: str, value: str) -> QuerySet[Case]:
         return queryset.filter(QUEUES_BY_NAME[value].q(self.request.user))
 
 

@@ -12,9 +12,9 @@ Adding an action: declare it here, write its handler in ``cases/services`` with 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, NoReturn
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -26,6 +26,11 @@ from citymgmt.errors import Conflict
 from classification.choices import Urgency
 
 from .choices import OPEN_STATES, AttachmentKind, CaseState, ClosureType, PendingRequest
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+    from .models import Case, CaseEvent
 
 S = CaseState
 BEFORE_DISPATCH = (S.REPORTED, S.VERIFYING, S.PENDING_REGISTRATION, S.REGISTERED, S.RETURNED)
@@ -111,7 +116,7 @@ LATITUDE = Input("latitude", "float", _("Latitude"), minimum=-90, maximum=90)
 
 # --- who may take an action on a case now ---------------------------------------------------------------
 
-Check = Callable[[Any, Any], None]  # (actor, case) → None, or raises PermissionDenied or Conflict
+Check = Callable[["User", "Case"], None]  # None, or raises PermissionDenied or Conflict
 
 
 class NotNow(Conflict):
@@ -120,15 +125,15 @@ class NotNow(Conflict):
     code = "not_now"
 
 
-def anyone(actor, case) -> None:
+def anyone(actor: User, case: Case) -> None:
     """Role and scope are enough (the case is in the actor's scope, or it would not have been found)."""
 
 
-def _deny(message) -> None:
+def _deny(message: Promise | str) -> NoReturn:
     raise PermissionDenied(message)
 
 
-def at_dispatching_platform(actor, case) -> None:
+def at_dispatching_platform(actor: User, case: Case) -> None:
     """The platform that dispatched the case decides on it: its district platform once it went there,
     else the city's dispatchers."""
     if case.platform_id is not None:
@@ -138,13 +143,13 @@ def at_dispatching_platform(actor, case) -> None:
         _deny(_("Only the command center's dispatchers may decide on a case the city dispatched."))
 
 
-def at_own_platform(actor, case) -> None:
+def at_own_platform(actor: User, case: Case) -> None:
     """The actor works at the district platform the case was sent to."""
     if case.platform_id is None or actor.organization_id != case.platform_id:
         _deny(_("Only the platform the case was sent to may dispatch it again."))
 
 
-def return_check(actor, case) -> None:
+def return_check(actor: User, case: Case) -> None:
     """A unit returns its own task; a district platform returns a case it holds back to the city."""
     if actor.has_role(Role.UNIT_OPERATOR) and case.state == S.DISPATCHED and case.assignee_id == actor.organization_id:
         return
@@ -154,33 +159,33 @@ def return_check(actor, case) -> None:
     _deny(_("Only the unit holding the case, or the platform it was sent to, may return it."))
 
 
-def unit_lead(actor, case) -> None:
+def unit_lead(actor: User, case: Case) -> None:
     """Anyone of the unit holding the case (who may name the person who handles it)."""
     if case.assignee_id is None or actor.organization_id != case.assignee_id:
         _deny(_("Only the unit holding the case may do this."))
 
 
-def holding_unit(actor, case) -> None:
+def holding_unit(actor: User, case: Case) -> None:
     """The actor works at the unit holding the case, and is the person it was assigned to, if any."""
     unit_lead(actor, case)
     if case.handler_id is not None and case.handler_id != actor.pk:
         _deny(_("The case is assigned to another person of your unit."))
 
 
-def unit_asking(actor, case) -> None:
+def unit_asking(actor: User, case: Case) -> None:
     holding_unit(actor, case)
     if case.pending_request:
         raise NotNow(_("A request is already waiting for approval."))
 
 
-def sent_supervisor(actor, case) -> None:
+def sent_supervisor(actor: User, case: Case) -> None:
     """The supervisor the task was sent to; a task sent to no one in particular is any supervisor's."""
     if case.supervisor_id is not None and case.supervisor_id != actor.pk:
         _deny(_("This task was sent to another supervisor."))
 
 
 def deciding_on(kind: str) -> Check:
-    def check(actor, case) -> None:
+    def check(actor: User, case: Case) -> None:
         at_dispatching_platform(actor, case)
         if case.pending_request != kind:
             raise NotNow(_("No such request is waiting."))
@@ -215,7 +220,7 @@ class Transition:
     def params(self) -> tuple[str, ...]:
         return tuple(i.name for i in self.inputs)
 
-    def allows(self, actor, case) -> bool:
+    def allows(self, actor: User, case: Case) -> bool:
         """What the page and the API offer: the state, the role and the check all fit."""
         if case.state not in self.sources or not actor.has_role(*self.roles):
             return False
@@ -276,7 +281,7 @@ ACTIONS = tuple(a for a in TRANSITIONS if a != Action.REPORT)
 assert set(TRANSITIONS) == set(Action.values), "every action is declared once"
 
 
-def available_transitions(actor, case) -> list[Transition]:
+def available_transitions(actor: User, case: Case) -> list[Transition]:
     """The actions ``actor`` may take on ``case`` now: the same test ``perform`` applies before acting."""
     return [t for action, t in TRANSITIONS.items() if action != Action.REPORT and t.allows(actor, case)]
 
@@ -298,7 +303,7 @@ class IllegalTransition(Conflict):
         }
 
 
-def replay(events) -> str:
+def replay(events: Iterable[CaseEvent]) -> str:
     """The state a sequence of events leads to; raises if an event does not start where the last ended."""
     state = ""
     for event in events:

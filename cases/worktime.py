@@ -18,6 +18,7 @@ import bisect
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -146,7 +147,7 @@ class WorkCalendar:
 # --- the calendar kept in the database --------------------------------------------------------------------
 
 _VERSION_KEY = "worktime:version"
-_loaded: dict[str, object] = {"version": None, "calendar": None}
+_loaded: dict[str, Any] = {"version": None, "calendar": None}
 
 
 def load_calendar() -> WorkCalendar:

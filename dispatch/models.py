@@ -50,5 +50,5 @@ class ResponsibilityRule(models.Model):
     @property
     def specificity(self) -> tuple[int, int, int]:
         category_level = 2 if self.category_id else 1 if self.major_id else 0
-        area_depth = self.area.depth if self.area_id else -1
+        area_depth = self.area.depth if self.area else -1
         return category_level, area_depth, int(bool(self.component_owner))

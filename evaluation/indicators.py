@@ -10,9 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
+from django.db.models import (
+    Aggregate,
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -27,11 +39,11 @@ COHORT_RULE = "reported-in-period, as-of-computation"
 S = CaseState
 
 
-def _event(action: str, **extra) -> Exists:
+def _event(action: str, **extra: Any) -> Exists:
     return Exists(CaseEvent.objects.filter(case=OuterRef("pk"), action=action, **extra))
 
 
-def _step(stage: str, **extra) -> Exists:
+def _step(stage: str, **extra: Any) -> Exists:
     return Exists(CaseStep.objects.filter(case=OuterRef("pk"), stage=stage, **extra))
 
 
@@ -133,7 +145,7 @@ OBJECTS = {
 }
 
 
-def cohort(start: dt.date, end: dt.date):
+def cohort(start: dt.date, end: dt.date) -> QuerySet[Case]:
     """Cases reported in [start, end] (local dates), as a range of times so that the index serves it (a
     ``__date`` lookup converts every row's time, in a Python function on SQLite)."""
     tz = timezone.get_current_timezone()
@@ -141,10 +153,11 @@ def cohort(start: dt.date, end: dt.date):
                                reported_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tz))
 
 
-def count_rows(cases, object_type: str, as_of: dt.datetime) -> list[dict]:
+def count_rows(cases: QuerySet[Case], object_type: str, as_of: dt.datetime) -> list[dict[str, Any]]:
     """One row per evaluation object: its id and every count, in a single grouped query."""
     conditions = facts(as_of)
-    aggregates = {name: Count("pk", filter=condition) for name, condition in conditions.items()}
+    aggregates: dict[str, Aggregate | Coalesce] = {name: Count("pk", filter=condition)
+                                                  for name, condition in conditions.items()}
     aggregates |= {name: Coalesce(Sum(field), 0) for name, field in SUMS.items()}
     field = OBJECTS[object_type]
     if field is None:
@@ -155,7 +168,7 @@ def count_rows(cases, object_type: str, as_of: dt.datetime) -> list[dict]:
     ]
 
 
-def count_all(cases, as_of: dt.datetime) -> dict[str, list[dict]]:
+def count_all(cases: QuerySet[Case], as_of: dt.datetime) -> dict[str, list[dict[str, Any]]]:
     """The rows of every object type at once. Each case's facts are evaluated once, into a temporary table
     made from the same conditions as ``count_rows``; every object type is then a plain grouped count of
     that table. Same results, one pass over the cases and their steps and events instead of one per type."""

@@ -10,13 +10,13 @@ from .core import Move, handles, sent_to_supervisor
 
 
 @handles(Action.SEND_CHECK)
-def send_check(m: Move, supervisor=None) -> str:
+def send_check(m: Move, supervisor: object = None) -> str:
     sent_to_supervisor(m, supervisor, Stage.CHECK, _("Check case %(number)s on site."))
     return S.CHECKING
 
 
 @handles(Action.CHECK)
-def check(m: Move, fixed=None) -> str:
+def check(m: Move, fixed: object = None) -> str:
     if fixed is None:
         raise ValidationError({"fixed": _("Say whether the problem is fixed.")})
     if fixed:
@@ -33,9 +33,9 @@ def check(m: Move, fixed=None) -> str:
 
 
 @handles(Action.CLOSE)
-def close(m: Move, closure_type=None) -> str:
+def close(m: Move, closure_type: object = None) -> str:
     late = any(s.stage == Stage.HANDLE and s.on_time is False for s in m.steps)
-    closure_type = closure_type or (ClosureType.OVERDUE if late else ClosureType.NORMAL)
+    closure_type = str(closure_type or (ClosureType.OVERDUE if late else ClosureType.NORMAL))
     if closure_type not in ClosureType.values:
         raise ValidationError({"closure_type": _("Unknown closure type.")})
     m.case.closure_type, m.case.closed_at = closure_type, m.now

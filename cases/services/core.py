@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +35,8 @@ def access_case(actor: User, case_id: int, *, lock: bool = False) -> Case:
     if lock:
         cases = cases.select_for_update(of=("self",))
     try:
-        return cases.select_related("category__major", "assignee", "platform", "district").get(pk=case_id)
+        case: Case = cases.select_related("category__major", "assignee", "platform", "district").get(pk=case_id)
+        return case
     except (Case.DoesNotExist, ValueError, TypeError):
         raise Http404(_("No such case in your area.")) from None
 
@@ -46,7 +48,7 @@ class World:
     """The command center, the stage limits and the working calendar, looked up once: ``perform`` makes one
     per action, the demo generator one for a whole history."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.calendar = current_calendar()
 
     @cached_property
@@ -73,6 +75,9 @@ def handling_deadline(case: Case, start: dt.datetime) -> dt.datetime:
     return World().handling_deadline(case, start)
 
 
+M = TypeVar("M", bound=models.Model)
+Notice = tuple[Organization | None, User | None, str, str]  # organization, user, kind, message
+
 # --- the move: what one transition does to the case -------------------------------------------------------
 
 
@@ -89,14 +94,14 @@ class Move:
     steps: list[CaseStep]  # every step of the case so far, oldest first
     role: str = ""
     note: str = ""
-    data: dict = field(default_factory=dict)
-    photos: list = field(default_factory=list)
-    notices: list = field(default_factory=list)  # (organization, user, kind, message)
+    data: dict[str, Any] = field(default_factory=dict)
+    photos: list[Any] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     opened: list[CaseStep] = field(default_factory=list)  # steps this move added
     changed: list[CaseStep] = field(default_factory=list)  # earlier steps this move completed or moved
 
     def enter(self, stage: str, organization: Organization | None, deadline: dt.datetime | None,
-              outcome: StepOutcome | None = None):
+              outcome: StepOutcome | None = None) -> None:
         """Complete the open steps and open the next one; the case's stage deadline follows it. A step ends
         in the action's own outcome unless another is given."""
         self.complete_steps(outcome or self.action)
@@ -106,7 +111,7 @@ class Move:
         self.case.stage_deadline = deadline
         self.case.is_overdue = deadline is not None and deadline <= self.now
 
-    def finish(self, outcome: StepOutcome):
+    def finish(self, outcome: StepOutcome) -> None:
         """The case leaves the path (closed or voided): no step is open, no deadline runs."""
         self.complete_steps(outcome)
         self.case.stage_deadline, self.case.is_overdue = None, False
@@ -114,7 +119,7 @@ class Move:
     def open_steps(self, stage: str | None = None) -> list[CaseStep]:
         return [s for s in self.steps if s.completed_at is None and stage in (None, s.stage)]
 
-    def complete_steps(self, outcome: str):
+    def complete_steps(self, outcome: str) -> None:
         for step in self.open_steps():
             step.completed_at, step.person, step.outcome = self.now, self.actor, StepOutcome(outcome)
             step.on_time = None if step.deadline is None else self.now <= step.deadline
@@ -124,7 +129,7 @@ class Move:
         if step not in self.opened and step not in self.changed:
             self.changed.append(step)
 
-    def notify(self, organization: Organization | None, kind: str, message: str, user: User | None = None):
+    def notify(self, organization: Organization | None, kind: str, message: str, user: User | None = None) -> None:
         self.notices.append((organization, user, kind, message))
 
     def event(self, from_state: str) -> CaseEvent:
@@ -154,10 +159,10 @@ def persist(move: Move, from_state: str) -> CaseEvent:
     return event
 
 
-def acting_role(actor: User, roles) -> str:
+def acting_role(actor: User, roles: Iterable[str]) -> str:
     for role in roles:
         if actor.has_role(role):
-            return role
+            return str(role)
     raise PermissionDenied(_("Your role may not do this."))
 
 
@@ -186,7 +191,7 @@ def authorize(transition: Transition, actor: User, case: Case) -> str:
     return role
 
 
-def decide(move: Move, **params) -> str:
+def decide(move: Move, **params: Any) -> str:
     """Everything the state machine decides about one action, in memory: who may, the note, the handler.
     Returns the state the case was in; the case holds the new one."""
     transition = TRANSITIONS[move.action]
@@ -200,7 +205,7 @@ def decide(move: Move, **params) -> str:
 
 
 def perform(*, case_id: int, action: str, actor: User, now: dt.datetime | None = None, note: str = "",
-            photos=(), **params) -> Case:
+            photos: Iterable[Any] = (), **params: Any) -> Case:
     """Take ``action`` on a case. Raises Http404, PermissionDenied, a Conflict (IllegalTransition, NotNow)
     or ValidationError; on any of them nothing is written."""
     if action not in TRANSITIONS or action == Action.REPORT:
@@ -216,13 +221,14 @@ def perform(*, case_id: int, action: str, actor: User, now: dt.datetime | None =
 # --- what handlers share --------------------------------------------------------------------------------------
 
 
-def fetch(model, value, field_name: str, message):
+def fetch(model: type[M], value: object, field_name: str, message: str) -> M:
     """An active ``model`` given itself or by primary key; otherwise a ``ValidationError`` on the field."""
     if isinstance(value, model):
         return value
     try:
-        return model.objects.get(pk=value, is_active=True)
-    except (model.DoesNotExist, ValueError, TypeError):
+        found: M = model._default_manager.get(pk=value, is_active=True)
+        return found
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise ValidationError({field_name: message}) from None
 
 
@@ -235,7 +241,7 @@ def dispatcher_org(m: Move) -> Organization | None:
     return m.case.platform or m.world.center
 
 
-def supervisor(value, case: Case) -> User | None:
+def supervisor(value: object, case: Case) -> User | None:
     if value in (None, ""):
         return None
     user = fetch(User, value, "supervisor", _("Unknown supervisor."))
@@ -244,7 +250,7 @@ def supervisor(value, case: Case) -> User | None:
     return user
 
 
-def sent_to_supervisor(m: Move, value, stage: Stage, message) -> None:
+def sent_to_supervisor(m: Move, value: object, stage: Stage, message: str) -> None:
     """Open a verification or check step for the chosen supervisor (or any of the area) and tell them."""
     m.case.supervisor = supervisor(value, m.case) or (m.case.supervisor if stage == Stage.CHECK else None)
     team = m.case.supervisor.organization if m.case.supervisor else None

@@ -13,12 +13,12 @@ from ..workflow import Action, StepOutcome
 from .core import Move, dispatcher_org, fetch, handles, when
 
 
-def _org(value, field_name: str) -> Organization:
+def _org(value: object, field_name: str) -> Organization:
     return fetch(Organization, value, field_name, _("Unknown organization."))
 
 
 @handles(Action.DISPATCH)
-def dispatch(m: Move, unit=None) -> str:
+def dispatch(m: Move, unit: object = None) -> str:
     target = _org(unit, "unit")
     if target.kind == OrgKind.DISTRICT_PLATFORM:
         if m.role == Role.DISTRICT_OPERATOR:
@@ -46,9 +46,10 @@ def dispatch(m: Move, unit=None) -> str:
 
 
 @handles(Action.REDISPATCH)
-def redispatch(m: Move, unit=None) -> str:
-    target = _org(unit, "unit")
-    if target.kind != OrgKind.HANDLING_UNIT or not target.path.startswith(m.case.platform.parent.path):
+def redispatch(m: Move, unit: object = None) -> str:
+    target, district = _org(unit, "unit"), m.case.platform.parent if m.case.platform else None
+    assert district is not None  # at_own_platform: the case is at a district platform
+    if target.kind != OrgKind.HANDLING_UNIT or not target.path.startswith(district.path):
         raise ValidationError({"unit": _("Choose a handling unit of your district.")})
     if target.pk == m.case.assignee_id:
         raise ValidationError({"unit": _("The case is already with this unit.")})
@@ -73,7 +74,7 @@ def return_(m: Move) -> str:
 
 
 @handles(Action.ASSIGN)
-def assign(m: Move, person=None) -> str:
+def assign(m: Move, person: object = None) -> str:
     """A unit names the person who handles its task (spec §10); they are told at once."""
     user = fetch(User, person, "person", _("Unknown person."))
     if user.organization_id != m.case.assignee_id:

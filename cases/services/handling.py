@@ -20,9 +20,9 @@ def handle(m: Move) -> str:
     return S.HANDLED
 
 
-def _hours(value, field_name="hours") -> int:
+def _hours(value: object, field_name: str = "hours") -> int:
     try:
-        hours = int(value)
+        hours: int = int(value)  # type: ignore[call-overload]  # anything the form or the API sent
     except (TypeError, ValueError):
         raise ValidationError({field_name: _("Give a whole number of hours.")}) from None
     if not 1 <= hours <= MAX_EXTENSION_HOURS:
@@ -31,7 +31,7 @@ def _hours(value, field_name="hours") -> int:
 
 
 @handles(Action.REQUEST_EXTENSION)
-def request_extension(m: Move, hours=None) -> str:
+def request_extension(m: Move, hours: object = None) -> str:
     m.case.pending_request, m.case.requested_hours = PendingRequest.EXTENSION, _hours(hours)
     m.data["hours"] = m.case.requested_hours
     m.notify(dispatcher_org(m), "request", _("Case %(number)s: extension of %(hours)d h requested.") % {
@@ -40,8 +40,9 @@ def request_extension(m: Move, hours=None) -> str:
 
 
 @handles(Action.APPROVE_EXTENSION)
-def approve_extension(m: Move, hours=None) -> str:
+def approve_extension(m: Move, hours: object = None) -> str:
     hours = _hours(hours) if hours not in (None, "") else m.case.requested_hours
+    assert m.case.handling_deadline is not None  # a dispatched case has one
     m.case.handling_deadline = m.world.calendar.add(m.case.handling_deadline, dt.timedelta(hours=hours))
     m.case.extension_count += 1
     m.case.extension_hours += hours
@@ -65,7 +66,7 @@ def deny_extension(m: Move) -> str:
 
 
 @handles(Action.REQUEST_PARK)
-def request_park(m: Move, until=None) -> str:
+def request_park(m: Move, until: object = None) -> str:
     try:
         until = until if isinstance(until, dt.date) else dt.date.fromisoformat(str(until))
     except ValueError:
@@ -82,6 +83,7 @@ def request_park(m: Move, until=None) -> str:
 @handles(Action.APPROVE_PARK)
 def approve_park(m: Move) -> str:
     until = m.case.requested_until
+    assert until is not None  # deciding_on(PARK): a request with its date is waiting
     review = dt.datetime.combine(until, dt.time(8), tzinfo=timezone.get_current_timezone())
     m.case.pending_request = PendingRequest.NONE
     m.data["until"] = until.isoformat()

@@ -22,7 +22,7 @@ def accept(m: Move) -> str:
 
 
 @handles(Action.SEND_VERIFICATION)
-def send_verification(m: Move, supervisor=None) -> str:
+def send_verification(m: Move, supervisor: object = None) -> str:
     sent_to_supervisor(m, supervisor, Stage.VERIFY, _("Verify case %(number)s on site."))
     return S.VERIFYING
 
@@ -34,7 +34,7 @@ def not_accept(m: Move) -> str:
 
 
 @handles(Action.VERIFY)
-def verify(m: Move, found=None) -> str:
+def verify(m: Move, found: object = None) -> str:
     if found is None:
         raise ValidationError({"found": _("Say whether the problem was found on site.")})
     if not found:
@@ -45,14 +45,14 @@ def verify(m: Move, found=None) -> str:
 
 
 @handles(Action.REGISTER)
-def register(m: Move, category=None, urgency=None) -> str:
+def register(m: Move, category: object = None, urgency: object = None) -> str:
     if category not in (None, ""):
         m.case.category = fetch(Category, category, "category", _("Unknown category."))
         m.data["category"] = m.case.category.full_code
     if urgency:
         if urgency not in Urgency.values:
             raise ValidationError({"urgency": _("Unknown urgency.")})
-        m.case.urgency = urgency
+        m.case.urgency = str(urgency)
     m.enter(Stage.DISPATCH, m.world.center, m.world.stage_deadline(Stage.DISPATCH, m.now))
     return S.REGISTERED
 
@@ -64,14 +64,15 @@ def not_register(m: Move) -> str:
 
 
 @handles(Action.RELOCATE)
-def relocate(m: Move, longitude=None, latitude=None) -> str:
+def relocate(m: Move, longitude: object = None, latitude: object = None) -> str:
     """Move the case's point; grid, community, street and district follow (before dispatch only)."""
     try:
-        point = Point(float(longitude), float(latitude), srid=4326)
+        point = Point(float(longitude), float(latitude), srid=4326)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise ValidationError({"longitude": _("Give longitude and latitude in degrees.")}) from None
     before = {"grid": m.case.grid.code if m.case.grid else None, "district": m.case.district_id}
     place(m.case, point, None)
+    assert m.case.grid is not None  # placed by its point
     if not in_scope(m.actor, m.case.district):
         raise PermissionDenied(_("This lies outside your organization's area."))
     m.data |= {"from": before, "to": {"grid": m.case.grid.code, "district": m.case.district_id},

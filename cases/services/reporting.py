@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -48,10 +50,10 @@ def place(case: Case, location: Point | None, area: Organization | None) -> None
     )
 
 
-def report_case(*, actor: User, idempotency_key: str | None = None, **fields) -> tuple[Case, bool]:
+def report_case(*, actor: User, idempotency_key: str | None = None, **fields: Any) -> tuple[Case, bool]:
     """Register a new report (fields: see ``_create_case``); returns (case, created). A repeated
     ``idempotency_key`` from the same actor returns the case the first call created, also when both race."""
-    def first_time():
+    def first_time() -> Case | None:
         if idempotency_key:
             return Case.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
         return None
@@ -69,7 +71,8 @@ def report_case(*, actor: User, idempotency_key: str | None = None, **fields) ->
 def _create_case(*, actor: User, source: str, category: Category, description: str, location: Point | None = None,
                  area: Organization | None = None, address: str = "", urgency: str = "", component_code: str = "",
                  reporter_name: str = "", reporter_phone: str = "", self_handled: bool = False,
-                 idempotency_key: str | None = None, photos=(), now: dt.datetime | None = None) -> Case:
+                 idempotency_key: str | None = None, photos: Iterable[Any] = (),
+                 now: dt.datetime | None = None) -> Case:
     role = acting_role(actor, TRANSITIONS[Action.REPORT].roles)
     if role == Role.SUPERVISOR and source not in SUPERVISOR_SOURCES:
         source = CaseSource.SUPERVISOR  # a supervisor's report is a patrol's or a special inspection's
@@ -98,7 +101,7 @@ def _create_case(*, actor: User, source: str, category: Category, description: s
     return case
 
 
-def opening(case: Case, actor: User, role: str, now: dt.datetime, world: World, photos=()) -> Move:
+def opening(case: Case, actor: User, role: str, now: dt.datetime, world: World, photos: Iterable[Any] = ()) -> Move:
     """The report, decided in memory: a case handled on the spot is closed at once, any other waits for
     intake. ``_create_case`` persists it; the demo generator writes many in bulk."""
     move = Move(case=case, actor=actor, action=Action.REPORT, now=now, world=world, steps=[], role=role,

@@ -1,18 +1,27 @@
+"""Creates the default score formulas of handling units and areas (domain spec §5).
+
+Frozen: the formulas are read from ``initial_data/formulas-std-1.json`` beside this migration (as they
+were when it was written), never from live code."""
+
 import datetime as dt
+import json
+from pathlib import Path
 
 from django.db import migrations
 
+FORMULAS = Path(__file__).with_name("initial_data") / "formulas-std-1.json"
+OBJECT_TYPES = ("unit", "area")
+
 
 def create_formulas(apps, schema_editor):
-    from evaluation.scores import DEFAULT_FORMULAS
-
     ScoreFormula = apps.get_model("evaluation", "ScoreFormula")
-    for object_type, components in DEFAULT_FORMULAS.items():
-        ScoreFormula.objects.get_or_create(
-            object_type=object_type, version="std-1",
-            defaults={"valid_from": dt.date(2000, 1, 1), "components": components,
-                      "note": "Domain spec §5 defaults (standard's informative annex)"},
-        )
+    for object_type, components in json.loads(FORMULAS.read_text(encoding="utf-8")).items():
+        if object_type in OBJECT_TYPES:
+            ScoreFormula.objects.get_or_create(
+                object_type=object_type, version="std-1",
+                defaults={"valid_from": dt.date(2000, 1, 1), "components": components,
+                          "note": "Domain spec §5 defaults (standard's informative annex)"},
+            )
 
 
 class Migration(migrations.Migration):
