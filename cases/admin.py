@@ -1,4 +1,5 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from citymgmt.admin import ReadOnlyAdminMixin
@@ -27,9 +28,6 @@ class CalendarDayAdmin(admin.ModelAdmin):
         return obj.date.strftime("%a")
 
     def changelist_view(self, request, extra_context=None):
-        from django.contrib import messages
-        from django.utils import timezone
-
         this_year = timezone.localdate().year
         missing = years_without_official_data([this_year, this_year + 1])
         if missing:

@@ -28,6 +28,7 @@ from cases.choices import SUPERVISOR_SOURCES, CaseSource, Stage
 from cases.models import Case, CaseEvent, CaseSequence, CaseStep
 from cases.services.core import Move, World, decide
 from cases.services.reporting import opening
+from cases.workflow import Action
 from cases.worktime import WorkCalendar
 from classification.choices import CategoryKind
 from classification.models import Category
@@ -237,42 +238,42 @@ class HistoryGenerator:
         intake = self._who(Role.INTAKE_OPERATOR)
         t = self._after(case.reported_at, Stage.INTAKE, p["center_on_time"])
         if rng.random() < p["not_accepted"]:
-            self.act(story, intake, "not_accept", t, "重复上报")
+            self.act(story, intake, Action.NOT_ACCEPT, t, "重复上报")
             return
         if case.source not in SUPERVISOR_SOURCES:
             supervisor = self.by_id.get(case.grid_supervisor_id) or self._who(Role.SUPERVISOR)
-            t = self.act(story, intake, "send_verification", t, supervisor=supervisor)
+            t = self.act(story, intake, Action.SEND_VERIFICATION, t, supervisor=supervisor)
             t = self._after(t, Stage.VERIFY, p["check_on_time"])
             if rng.random() > p["found"]:
-                self.act(story, supervisor, "verify", t, "现场未发现", found=False)
+                self.act(story, supervisor, Action.VERIFY, t, "现场未发现", found=False)
                 return
-            t = self.act(story, supervisor, "verify", t, found=True)
+            t = self.act(story, supervisor, Action.VERIFY, t, found=True)
         else:
-            t = self.act(story, intake, "accept", t)
+            t = self.act(story, intake, Action.ACCEPT, t)
         leader = self._who(Role.SHIFT_LEADER)
         t = self._after(t, Stage.REGISTER, p["center_on_time"])
         if rng.random() < p["not_registered"]:
-            self.act(story, leader, "not_register", t, "不符合立案标准")
+            self.act(story, leader, Action.NOT_REGISTER, t, "不符合立案标准")
             return
-        t = self.act(story, leader, "register", t)
+        t = self.act(story, leader, Action.REGISTER, t)
         dispatcher = self._who(Role.DISPATCHER)
         owner = self.owner.get((case.category_id, case.district_id)) or self.government[case.district_id]
         t = self._after(t, Stage.DISPATCH, p["center_on_time"])
         if rng.random() < p["wrong_dispatch"]:
             wrong = rng.choice([u for u in self.units if u.pk != owner.pk])
-            t = self.act(story, dispatcher, "dispatch", t, unit=wrong)
+            t = self.act(story, dispatcher, Action.DISPATCH, t, unit=wrong)
             t = self._finish(t, self.cal.add(t, dt.timedelta(hours=2)), True)
-            t = self.act(story, self._operator(wrong), "return", t, "非本单位职责")
+            t = self.act(story, self._operator(wrong), Action.RETURN, t, "非本单位职责")
             t = self._after(t, Stage.DISPATCH, p["center_on_time"])
-        t = self.act(story, dispatcher, "dispatch", t, unit=owner)
+        t = self.act(story, dispatcher, Action.DISPATCH, t, unit=owner)
         if owner.kind == OrgKind.DISTRICT_PLATFORM:
             t = self._after(t, Stage.DISPATCH, p["center_on_time"])
             unit = (self.street_office.get(case.street_id) if rng.random() < 0.8 else None) or \
                 self.government[case.district_id]
-            t = self.act(story, self._operator(owner), "redispatch", t, unit=unit)
+            t = self.act(story, self._operator(owner), Action.REDISPATCH, t, unit=unit)
         if rng.random() < p["cancelled"]:
             t = self.cal.add(t, dt.timedelta(hours=rng.uniform(0.5, 6)))
-            self.act(story, self._who(Role.SHIFT_LEADER), "cancel", t, "误报")
+            self.act(story, self._who(Role.SHIFT_LEADER), Action.CANCEL, t, "误报")
             return
         self._handle_until_closed(story, t)
 
@@ -284,33 +285,33 @@ class HistoryGenerator:
         if rng.random() < p["park"]:
             t = self.cal.add(t, dt.timedelta(hours=rng.uniform(1, 6)))
             until = (t + dt.timedelta(days=rng.randint(20, 90))).date()
-            t = self.act(story, operator, "request_park", t, "等待资金", until=until)
-            t = self.act(story, decider, "approve_park", self.cal.add(t, dt.timedelta(hours=rng.uniform(0.5, 4))))
+            t = self.act(story, operator, Action.REQUEST_PARK, t, "等待资金", until=until)
+            t = self.act(story, decider, Action.APPROVE_PARK, self.cal.add(t, dt.timedelta(hours=rng.uniform(0.5, 4))))
             review = dt.datetime.combine(until, dt.time(8), self.tz)
-            t = self.act(story, decider, "resume", review + dt.timedelta(hours=rng.uniform(0, 48)))
+            t = self.act(story, decider, Action.RESUME, review + dt.timedelta(hours=rng.uniform(0, 48)))
         if rng.random() < p["extension"]:
             ask = self.cal.add(t, (case.handling_deadline - t) * rng.uniform(0.2, 0.6))
-            t = self.act(story, operator, "request_extension", ask, "需要协调", hours=rng.choice([8, 16, 24, 48]))
+            t = self.act(story, operator, Action.REQUEST_EXTENSION, ask, "需要协调", hours=rng.choice([8, 16, 24, 48]))
             grant = self.cal.add(t, dt.timedelta(minutes=rng.uniform(10, 120)))
-            t = self.act(story, decider, "approve_extension", grant)
+            t = self.act(story, decider, Action.APPROVE_EXTENSION, grant)
         while True:
             if rng.random() < p["never_handled"]:
                 return  # still at the unit, overdue
             t = self._finish(story.open_step.entered_at, case.handling_deadline, rng.random() < p["handled_on_time"])
-            t = self.act(story, operator, "handle", t, "已处置")
+            t = self.act(story, operator, Action.HANDLE, t, "已处置")
             t = self._after(t, Stage.SEND_CHECK, p["check_on_time"])
             supervisor = self.by_id.get(case.grid_supervisor_id) or self._who(Role.SUPERVISOR)
-            t = self.act(story, self._who(Role.INTAKE_OPERATOR), "send_check", t, supervisor=supervisor)
+            t = self.act(story, self._who(Role.INTAKE_OPERATOR), Action.SEND_CHECK, t, supervisor=supervisor)
             t = self._after(t, Stage.CHECK, p["check_on_time"])
             if rng.random() < p["not_fixed"] * 1.3:
-                t = self.act(story, supervisor, "check", t, "未整改到位", fixed=False)
+                t = self.act(story, supervisor, Action.CHECK, t, "未整改到位", fixed=False)
                 continue
-            t = self.act(story, supervisor, "check", t, fixed=True)
+            t = self.act(story, supervisor, Action.CHECK, t, fixed=True)
             break
         if rng.random() < p["never_closed"]:
             return
         t = self._after(t, Stage.CLOSE, p["center_on_time"])
-        self.act(story, self._who(Role.SHIFT_LEADER), "close", t)
+        self.act(story, self._who(Role.SHIFT_LEADER), Action.CLOSE, t)
 
     # --- a month of cases ----------------------------------------------------------------------------------
     def new_case(self, reported_at: dt.datetime) -> Case:
@@ -366,7 +367,7 @@ class HistoryGenerator:
     def simulate_and_write(self, month_start: dt.date, first_pk: int, first_number: int) -> tuple[int, int]:
         stories = self.stories(month_start)
         self.write(stories, first_pk, first_number)
-        return len(stories), sum(1 for s in stories for e in s.events if e.action == "dispatch")
+        return len(stories), sum(1 for s in stories for e in s.events if e.action == Action.DISPATCH)
 
 
 def generate_history(*, months: int = 12, seed: int = 2026, scale: float = 1.0, end: dt.datetime | None = None,

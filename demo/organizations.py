@@ -7,6 +7,7 @@ districts' second-level units. Names and codes are invented; nothing here is rea
 import random
 
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from accounts.choices import OrgKind, Role, UnitType
@@ -108,8 +109,6 @@ def create_demo_staff(city: Organization, password: str = DEMO_PASSWORD, seed: i
     """The rest of the demo city's people, beside the one-per-role accounts: 110 supervisors in all, the
     center's shifts, and an operator for every handling unit and district platform that has none.
     Created in bulk with one password hash (hashing hundreds of passwords one by one takes a minute)."""
-    from django.contrib.auth.models import Group
-
     rng = random.Random(seed)
     hashed = make_password(password)
     center = city.children.get(kind=OrgKind.COMMAND_CENTER)
