@@ -43,16 +43,22 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Person"), {"fields": ("full_name", "phone", "email", "organization")}),
-        (_("Roles and permissions"), {
-            "fields": ("groups", "is_active", "is_staff", "is_superuser", "user_permissions"),
-        }),
+        (
+            _("Roles and permissions"),
+            {
+                "fields": ("groups", "is_active", "is_staff", "is_superuser", "user_permissions"),
+            },
+        ),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {
-            "classes": ("wide",),
-            "fields": ("username", "full_name", "organization", "groups", "password1", "password2"),
-        }),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "full_name", "organization", "groups", "password1", "password2"),
+            },
+        ),
     )
 
     @admin.display(description=_("roles"))

@@ -73,8 +73,10 @@ class Organization(models.Model):
             raise ValidationError({"parent": _("This kind of organization needs a parent.")})
         if self.parent is not None and self.parent.kind not in allowed:
             raise ValidationError(
-                {"parent": _("A %(kind)s cannot sit under a %(parent)s.")
-                 % {"kind": self.get_kind_display(), "parent": self.parent.get_kind_display()}}
+                {
+                    "parent": _("A %(kind)s cannot sit under a %(parent)s.")
+                    % {"kind": self.get_kind_display(), "parent": self.parent.get_kind_display()}
+                }
             )
         if self.parent is not None and self.pk and self.parent.path.startswith(self.path):
             raise ValidationError({"parent": _("An organization cannot sit under itself.")})
@@ -113,7 +115,11 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("full name"), max_length=64, blank=True)
     organization = models.ForeignKey(
-        Organization, models.PROTECT, null=True, blank=True, related_name="members",
+        Organization,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
         verbose_name=_("organization"),
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)

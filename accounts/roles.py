@@ -11,8 +11,15 @@ from .choices import Role
 # Patterns over "app_label.codename"; later apps add their own permissions here.
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.ADMINISTRATOR: (
-        "accounts.*", "auth.view_group", "cases.*", "classification.*", "dispatch.*", "notifications.*",
-        "evaluation.*", "sampling.*", "gisbase.*",
+        "accounts.*",
+        "auth.view_group",
+        "cases.*",
+        "classification.*",
+        "dispatch.*",
+        "notifications.*",
+        "evaluation.*",
+        "sampling.*",
+        "gisbase.*",
         "django_celery_beat.*",
     ),
     Role.LEADER: ("*.view_*",),
@@ -34,7 +41,8 @@ def sync_roles(**_signal_kwargs) -> None:
         group, _created = Group.objects.get_or_create(name=role)
         group.permissions.set(
             [
-                p for p in permissions
+                p
+                for p in permissions
                 if any(fnmatch(f"{p.content_type.app_label}.{p.codename}", pattern) for pattern in patterns)
             ]
         )

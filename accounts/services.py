@@ -19,12 +19,23 @@ def create_organization(
 
 @transaction.atomic
 def create_user(
-    *, username: str, password: str, organization: Organization | None, roles: tuple[str, ...] = (),
-    full_name: str = "", is_staff: bool = False, is_superuser: bool = False, **extra,
+    *,
+    username: str,
+    password: str,
+    organization: Organization | None,
+    roles: tuple[str, ...] = (),
+    full_name: str = "",
+    is_staff: bool = False,
+    is_superuser: bool = False,
+    **extra,
 ) -> User:
     user = User(
-        username=username, organization=organization, full_name=full_name,
-        is_staff=is_staff or Role.ADMINISTRATOR in roles, is_superuser=is_superuser, **extra,
+        username=username,
+        organization=organization,
+        full_name=full_name,
+        is_staff=is_staff or Role.ADMINISTRATOR in roles,
+        is_superuser=is_superuser,
+        **extra,
     )
     user.set_password(password)
     user.full_clean(exclude=["password"])

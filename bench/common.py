@@ -14,8 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL",
-                                            "postgis://postgres@127.0.0.1:5432/citymgmt_bench")
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "postgis://postgres@127.0.0.1:5432/citymgmt_bench")
 os.environ.setdefault("SECRET_KEY", "bench")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")

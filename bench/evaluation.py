@@ -96,26 +96,36 @@ if total < 1_000_000:
 if not Case.objects.filter(number__startswith="2027").exists():
     elapsed = 0.0
     for lo in range(1, 1_000_001, 250_000):
-        elapsed += run(BASE_CASE, prefix="2027", start=f"{MONTH} 00:00+08", span=31 * 86400 - 20000, lo=lo,
-                       hi=lo + 249_999)[0]
+        elapsed += run(
+            BASE_CASE, prefix="2027", start=f"{MONTH} 00:00+08", span=31 * 86400 - 20000, lo=lo, hi=lo + 249_999
+        )[0]
     elapsed += run(EVENTS)[0] + run(STEPS)[0]
     print(f"the month's 1,000,000 cases with 8 M events and 7 M steps: {elapsed:.0f} s")
 while Case.objects.count() < 10_000_000:
     have = Case.objects.count()
     lo = have + 1
     hi = min(lo + 999_999, 10_000_000 - have + lo - 1)
-    elapsed = run(BASE_CASE, prefix="20" + str(10 + lo // 1_000_000).zfill(2), start="2016-01-01 00:00+08",
-                  span=6 * 365 * 86400, lo=lo, hi=hi)[0]
+    elapsed = run(
+        BASE_CASE,
+        prefix="20" + str(10 + lo // 1_000_000).zfill(2),
+        start="2016-01-01 00:00+08",
+        span=6 * 365 * 86400,
+        lo=lo,
+        hi=hi,
+    )[0]
     print(f"older cases up to {Case.objects.count():,}: {elapsed:.0f} s")
 run("ANALYZE cases_case")
 run("ANALYZE cases_caseevent")
 run("ANALYZE cases_casestep")
-print(f"cases in the database: {Case.objects.count():,}; in {MONTH:%Y-%m}: "
-      f"{Case.objects.filter(number__startswith='2027').count():,}")
+print(
+    f"cases in the database: {Case.objects.count():,}; in {MONTH:%Y-%m}: "
+    f"{Case.objects.filter(number__startswith='2027').count():,}"
+)
 
 start = time.perf_counter()
-snapshot = compute_snapshot(start_snapshot(start=MONTH, end=dt.date(2027, 1, 31), as_of=dt.datetime(
-    2027, 2, 10, tzinfo=dt.UTC)))
+snapshot = compute_snapshot(
+    start_snapshot(start=MONTH, end=dt.date(2027, 1, 31), as_of=dt.datetime(2027, 2, 10, tzinfo=dt.UTC))
+)
 full = time.perf_counter() - start
 city = snapshot.rows.get(object_type="city").counts
 print(f"all indicators, all objects ({snapshot.rows.count():,} rows): {full:.1f} s")
@@ -123,8 +133,10 @@ hand, rows = run(HAND_WRITTEN, start=f"{MONTH} 00:00+08", end="2027-02-01 00:00+
 print(f"one hand-written SQL query, city-level rates: {hand:.1f} s  → ratio {full / hand:.1f}")
 assert rows[0][0] == city["reports"] and rows[0][1] == city["dispatched"], (rows, city)
 assert rows[0][2] == city["handled_on_time"] and rows[0][3] == city["closed"], (rows, city)
-print(f"same figures: reports {city['reports']:,}, dispatched {city['dispatched']:,}, "
-      f"handled on time {city['handled_on_time']:,}, closed {city['closed']:,}")
+print(
+    f"same figures: reports {city['reports']:,}, dispatched {city['dispatched']:,}, "
+    f"handled on time {city['handled_on_time']:,}, closed {city['closed']:,}"
+)
 
 from evaluation.bulletin import render_pdf  # noqa: E402
 

@@ -46,8 +46,11 @@ print(f"geocoding, one query per point: {len(points) / (time.perf_counter() - st
 # Make exactly 10,000 cases open (the demo's live backlog is smaller), then time the whole-city layer.
 open_now = Case.objects.filter(state__in=OPEN_STATES).count()
 with connection.cursor() as cursor:
-    cursor.execute("UPDATE cases_case SET state = 'dispatched' WHERE id IN (SELECT id FROM cases_case "
-                   "WHERE state = 'closed' ORDER BY id DESC LIMIT %s)", [max(0, 10_000 - open_now)])
+    cursor.execute(
+        "UPDATE cases_case SET state = 'dispatched' WHERE id IN (SELECT id FROM cases_case "
+        "WHERE state = 'closed' ORDER BY id DESC LIMIT %s)",
+        [max(0, 10_000 - open_now)],
+    )
     cursor.execute("ANALYZE cases_case")
 print(f"open cases: {Case.objects.filter(state__in=OPEN_STATES).count():,}")
 with override_settings(ALLOWED_HOSTS=["testserver"]):
@@ -56,8 +59,11 @@ with override_settings(ALLOWED_HOSTS=["testserver"]):
     response = client.get("/api/gis/cases/", {"queue": "open"})
     features = len(response.json()["features"])
     median, best = timed(lambda: client.get("/api/gis/cases/", {"queue": "open"}))
-    print(f"GeoJSON whole-city layer, {features:,} open cases, {len(response.content) / 1e6:.1f} MB: "
-          f"median {median:.0f} ms, best {best:.0f} ms")
-    median, _ = timed(lambda: client.get("/api/gis/grids/", {"in_bbox": ",".join(map(str, (*lonlat(80, 90),
-                                                                                              *lonlat(95, 80))))}))
+    print(
+        f"GeoJSON whole-city layer, {features:,} open cases, {len(response.content) / 1e6:.1f} MB: "
+        f"median {median:.0f} ms, best {best:.0f} ms"
+    )
+    median, _ = timed(
+        lambda: client.get("/api/gis/grids/", {"in_bbox": ",".join(map(str, (*lonlat(80, 90), *lonlat(95, 80))))})
+    )
     print(f"GeoJSON grids in a 1.5 km x 1 km view: median {median:.0f} ms")

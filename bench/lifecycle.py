@@ -1,6 +1,6 @@
 """Case creation through the API, and full lifecycles (report → close, ten transitions) through the services.
 
-    .venv/bin/python bench/lifecycle.py [N]
+.venv/bin/python bench/lifecycle.py [N]
 """
 
 import random
@@ -22,8 +22,10 @@ from demo.geometry import lonlat  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 300
 rng = random.Random(1)
-u = {name: User.objects.get(username=name) for name in
-     ("intake", "shiftlead", "dispatcher", "district", "street", "supervisor")}
+u = {
+    name: User.objects.get(username=name)
+    for name in ("intake", "shiftlead", "dispatcher", "district", "street", "supervisor")
+}
 garbage = Category.objects.get(major__scheme="gbt47678.5-2026", name="暴露垃圾")
 platform = Organization.objects.get(code="990101-P")
 office = Organization.objects.get(code="990101001-S")
@@ -40,27 +42,42 @@ with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5Passwor
     start = time.perf_counter()
     for i in range(N):
         lon, lat = point_in_first_street()
-        response = client.post("/api/cases/", {"source": "hotline", "category": garbage.pk, "description": f"基准{i}",
-                                               "longitude": lon, "latitude": lat}, format="json",
-                               HTTP_IDEMPOTENCY_KEY=f"bench-{time.time_ns()}-{i}")
+        response = client.post(
+            "/api/cases/",
+            {"source": "hotline", "category": garbage.pk, "description": f"基准{i}", "longitude": lon, "latitude": lat},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY=f"bench-{time.time_ns()}-{i}",
+        )
         assert response.status_code == 201, response.content
     api_rate = N / (time.perf_counter() - start)
 
     start = time.perf_counter()
     for i in range(N):
         lon, lat = point_in_first_street()
-        case, _ = report_case(actor=u["intake"], source="hotline", category=garbage, description=f"流程{i}",
-                              location=Point(lon, lat, srid=4326))
+        case, _ = report_case(
+            actor=u["intake"],
+            source="hotline",
+            category=garbage,
+            description=f"流程{i}",
+            location=Point(lon, lat, srid=4326),
+        )
         for who, action, params in [
-            ("intake", "send_verification", {}), ("supervisor", "verify", {"found": True}),
-            ("shiftlead", "register", {}), ("dispatcher", "dispatch", {"unit": platform}),
-            ("district", "redispatch", {"unit": office}), ("street", "handle", {"note": "ok"}),
-            ("intake", "send_check", {}), ("supervisor", "check", {"fixed": True}), ("shiftlead", "close", {}),
+            ("intake", "send_verification", {}),
+            ("supervisor", "verify", {"found": True}),
+            ("shiftlead", "register", {}),
+            ("dispatcher", "dispatch", {"unit": platform}),
+            ("district", "redispatch", {"unit": office}),
+            ("street", "handle", {"note": "ok"}),
+            ("intake", "send_check", {}),
+            ("supervisor", "check", {"fixed": True}),
+            ("shiftlead", "close", {}),
         ]:
             case = perform(case_id=case.pk, action=action, actor=u[who], **params)
         assert case.state == "closed"
     lifecycle_rate = N / (time.perf_counter() - start)
 
 print(f"API case creation (geocoded point, idempotency key): {api_rate:.1f} cases/s over {N}")
-print(f"full lifecycle, report → close, 10 transitions:      {lifecycle_rate:.1f} cases/s "
-      f"({lifecycle_rate * 10:.0f} transitions/s) over {N}")
+print(
+    f"full lifecycle, report → close, 10 transitions:      {lifecycle_rate:.1f} cases/s "
+    f"({lifecycle_rate * 10:.0f} transitions/s) over {N}"
+)

@@ -72,8 +72,10 @@ PAGES = [
     ("unit", "/cases/?queue=handle", "unit: to handle"),
     ("dispatcher", "/api/cases/?queue=open", "API: open cases"),
 ]
-PLAIN_STATIC = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+PLAIN_STATIC = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 with override_settings(ALLOWED_HOSTS=["testserver"], STORAGES=PLAIN_STATIC):
     print(f"{'page':<32} {'user':<11} {'median ms':>9} {'best ms':>8}")
     for username, url, label in PAGES:

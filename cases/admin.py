@@ -33,8 +33,10 @@ class CalendarDayAdmin(admin.ModelAdmin):
         if missing:
             messages.warning(
                 request,
-                _("The official holiday calendar has no data for %(years)s: enter its public holidays and "
-                  "adjusted working days here, otherwise only weekends count as days off.")
+                _(
+                    "The official holiday calendar has no data for %(years)s: enter its public holidays and "
+                    "adjusted working days here, otherwise only weekends count as days off."
+                )
                 % {"years": ", ".join(map(str, missing))},
             )
         return super().changelist_view(request, extra_context)

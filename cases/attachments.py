@@ -71,8 +71,16 @@ def store_photos(case, event, photos, user) -> list:
             width, height = clean.size
             clean.thumbnail(THUMBNAIL_SIZE)
             thumb = _encode(clean, "jpg")
-        attachment = Attachment(case=case, event=event, kind=photo.kind, size=len(photo.content), sha256=digest,
-                                width=width, height=height, uploaded_by=user)
+        attachment = Attachment(
+            case=case,
+            event=event,
+            kind=photo.kind,
+            size=len(photo.content),
+            sha256=digest,
+            width=width,
+            height=height,
+            uploaded_by=user,
+        )
         attachment.image.save(f"{stem}.{photo.extension}", ContentFile(photo.content), save=False)
         attachment.public_image.save(f"{stem}-public.{photo.extension}", ContentFile(public), save=False)
         attachment.thumbnail.save(f"{stem}-thumb.jpg", ContentFile(thumb), save=False)

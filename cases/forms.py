@@ -47,10 +47,15 @@ class ReportForm(forms.Form):
     address = forms.CharField(label=_("Address"), required=False, max_length=200)
     latitude = forms.FloatField(widget=forms.HiddenInput, required=False)
     longitude = forms.FloatField(widget=forms.HiddenInput, required=False)
-    area = forms.ModelChoiceField(label=_("Street or community"), queryset=Organization.objects.none(),
-                                  required=False, help_text=_("Needed only when no point is picked on the map."))
-    urgency = forms.ChoiceField(label=_("Urgency"), choices=[("", _("Category default")), *Urgency.choices],
-                                required=False)
+    area = forms.ModelChoiceField(
+        label=_("Street or community"),
+        queryset=Organization.objects.none(),
+        required=False,
+        help_text=_("Needed only when no point is picked on the map."),
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), choices=[("", _("Category default")), *Urgency.choices], required=False
+    )
     component_code = forms.CharField(label=_("Component identifier"), required=False, max_length=17)
     reporter_name = forms.CharField(label=_("Reporter name"), required=False, max_length=64)
     reporter_phone = forms.CharField(label=_("Reporter phone"), required=False, max_length=32)
@@ -94,32 +99,51 @@ NO_LABELS = {"fixed": _("No, rework")}
 # One web form field per kind of input; the input's declaration (cases.workflow) gives label and bounds.
 FORM_FIELDS = {
     "unit": lambda spec, user, case: forms.ModelChoiceField(
-        label=spec.label, required=spec.required,
-        queryset=Organization.objects.restrict(user).filter(
-            kind__in=(OrgKind.HANDLING_UNIT, OrgKind.DISTRICT_PLATFORM), is_active=True).order_by("kind", "name")),
+        label=spec.label,
+        required=spec.required,
+        queryset=Organization.objects.restrict(user)
+        .filter(kind__in=(OrgKind.HANDLING_UNIT, OrgKind.DISTRICT_PLATFORM), is_active=True)
+        .order_by("kind", "name"),
+    ),
     "supervisor": lambda spec, user, case: forms.ModelChoiceField(
-        label=spec.label, required=spec.required, empty_label=_("Any supervisor of the area"),
-        queryset=User.objects.filter(groups__name=Role.SUPERVISOR, is_active=True).order_by("username")),
+        label=spec.label,
+        required=spec.required,
+        empty_label=_("Any supervisor of the area"),
+        queryset=User.objects.filter(groups__name=Role.SUPERVISOR, is_active=True).order_by("username"),
+    ),
     "person": lambda spec, user, case: forms.ModelChoiceField(
-        label=spec.label, required=spec.required,
-        queryset=User.objects.filter(organization_id=case.assignee_id, is_active=True).order_by("username")),
+        label=spec.label,
+        required=spec.required,
+        queryset=User.objects.filter(organization_id=case.assignee_id, is_active=True).order_by("username"),
+    ),
     "boolean": lambda spec, user, case: forms.TypedChoiceField(
-        label=spec.label, coerce=lambda v: v == "yes",
+        label=spec.label,
+        coerce=lambda v: v == "yes",
         choices=[("yes", _("Yes")), ("no", NO_LABELS.get(spec.name, _("No")))],
-        widget=forms.RadioSelect),
+        widget=forms.RadioSelect,
+    ),
     "category": lambda spec, user, case: CategoryChoiceField(
-        label=spec.label, required=spec.required, empty_label=_("Keep"),
-        queryset=Category.objects.filter(is_active=True, major__scheme=case.category.major.scheme)
-        .select_related("major")),
+        label=spec.label,
+        required=spec.required,
+        empty_label=_("Keep"),
+        queryset=Category.objects.filter(is_active=True, major__scheme=case.category.major.scheme).select_related(
+            "major"
+        ),
+    ),
     "choice": lambda spec, user, case: forms.ChoiceField(
-        label=spec.label, required=spec.required,
-        choices=_choices(spec, _("Automatic") if spec.name == "closure_type" else _("Keep"))),
+        label=spec.label,
+        required=spec.required,
+        choices=_choices(spec, _("Automatic") if spec.name == "closure_type" else _("Keep")),
+    ),
     "integer": lambda spec, user, case: forms.IntegerField(
-        label=spec.label, required=spec.required, min_value=spec.minimum, max_value=spec.maximum),
+        label=spec.label, required=spec.required, min_value=spec.minimum, max_value=spec.maximum
+    ),
     "float": lambda spec, user, case: forms.FloatField(
-        label=spec.label, required=spec.required, min_value=spec.minimum, max_value=spec.maximum),
+        label=spec.label, required=spec.required, min_value=spec.minimum, max_value=spec.maximum
+    ),
     "date": lambda spec, user, case: forms.DateField(
-        label=spec.label, required=spec.required, widget=forms.DateInput(attrs={"type": "date"})),
+        label=spec.label, required=spec.required, widget=forms.DateInput(attrs={"type": "date"})
+    ),
 }
 
 
@@ -127,8 +151,9 @@ def action_form(action: str, user: User, case, data=None, files=None) -> forms.F
     """The web form of an action, derived from its declaration."""
     transition = TRANSITIONS[action]
     fields = {spec.name: FORM_FIELDS[spec.kind](spec, user, case) for spec in transition.inputs}
-    fields["note"] = forms.CharField(label=_("Note"), required=False, max_length=2000,
-                                     widget=forms.Textarea(attrs={"rows": 2}))
+    fields["note"] = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     fields["photos"] = PhotosField(label=_("Photos"), kind=transition.photo_kind)
     form_class = type(f"{action.title()}Form", (forms.Form,), fields)
     return form_class(data, files, prefix=action)

@@ -125,30 +125,58 @@ class Case(models.Model):
     description = models.TextField(_("description"))
     address = models.CharField(_("address"), max_length=200, blank=True)
     location = gis_models.PointField(_("location"), srid=4326, null=True, blank=True)
-    grid = models.ForeignKey("gisbase.Grid", models.PROTECT, null=True, blank=True, related_name="cases",
-                             verbose_name=_("unit grid"))
-    community = models.ForeignKey(Organization, models.PROTECT, null=True, blank=True, related_name="+",
-                                  verbose_name=_("community"))
-    street = models.ForeignKey(Organization, models.PROTECT, null=True, blank=True, related_name="+",
-                               verbose_name=_("street"))
+    grid = models.ForeignKey(
+        "gisbase.Grid", models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("unit grid")
+    )
+    community = models.ForeignKey(
+        Organization, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("community")
+    )
+    street = models.ForeignKey(
+        Organization, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("street")
+    )
     district = models.ForeignKey(Organization, models.PROTECT, related_name="+", verbose_name=_("district"))
     component_code = models.CharField(_("component identifier"), max_length=17, blank=True)
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
-                                 related_name="reported_cases", verbose_name=_("reporter"))
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_cases",
+        verbose_name=_("reporter"),
+    )
     reporter_name = models.CharField(_("reporter name"), max_length=64, blank=True)
     reporter_phone = models.CharField(_("reporter phone"), max_length=32, blank=True)
     self_handled = models.BooleanField(_("handled on the spot"), default=False)
 
     state = models.CharField(_("state"), max_length=24, choices=CaseState.choices, db_index=True)
-    assignee = models.ForeignKey(Organization, models.PROTECT, null=True, blank=True, related_name="assigned_cases",
-                                 verbose_name=_("responsible unit"))
-    platform = models.ForeignKey(Organization, models.PROTECT, null=True, blank=True, related_name="+",
-                                 verbose_name=_("district platform"))
-    supervisor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
-                                   related_name="supervised_cases", verbose_name=_("supervisor on task"))
-    handler = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
-                                related_name="handled_cases", verbose_name=_("person in charge"),
-                                help_text=_("The named person of the responsible unit who handles the case."))
+    assignee = models.ForeignKey(
+        Organization,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("responsible unit"),
+    )
+    platform = models.ForeignKey(
+        Organization, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("district platform")
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supervised_cases",
+        verbose_name=_("supervisor on task"),
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handled_cases",
+        verbose_name=_("person in charge"),
+        help_text=_("The named person of the responsible unit who handles the case."),
+    )
     stage_deadline = models.DateTimeField(_("stage deadline"), null=True, blank=True, db_index=True)
     handling_deadline = models.DateTimeField(_("handling deadline"), null=True, blank=True)
     return_count = models.PositiveSmallIntegerField(_("returns"), default=0)
@@ -157,8 +185,9 @@ class Case(models.Model):
     extension_hours = models.PositiveIntegerField(_("extension hours"), default=0)
     is_overdue = models.BooleanField(_("overdue"), default=False, db_index=True)
     is_urged = models.BooleanField(_("urged"), default=False)
-    pending_request = models.CharField(_("pending request"), max_length=12, choices=PendingRequest.choices,
-                                       blank=True, default="")
+    pending_request = models.CharField(
+        _("pending request"), max_length=12, choices=PendingRequest.choices, blank=True, default=""
+    )
     requested_hours = models.PositiveIntegerField(_("requested hours"), default=0)
     requested_until = models.DateField(_("postponed until"), null=True, blank=True)
     closure_type = models.CharField(_("closure type"), max_length=12, choices=ClosureType.choices, blank=True)
@@ -166,8 +195,9 @@ class Case(models.Model):
     reported_at = models.DateTimeField(_("reported at"), db_index=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+",
-                                   verbose_name=_("created by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+", verbose_name=_("created by")
+    )
     idempotency_key = models.CharField(_("idempotency key"), max_length=64, null=True, blank=True, editable=False)
 
     objects = CaseQuerySet.as_manager()
@@ -197,11 +227,13 @@ class CaseEvent(models.Model):
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="events", verbose_name=_("case"))
     action = models.CharField(_("action"), max_length=32)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+",
-                              verbose_name=_("actor"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+", verbose_name=_("actor")
+    )
     actor_role = models.CharField(_("role"), max_length=24, blank=True)
-    actor_organization = models.ForeignKey(Organization, models.PROTECT, null=True, related_name="+",
-                                           verbose_name=_("organization"))
+    actor_organization = models.ForeignKey(
+        Organization, models.PROTECT, null=True, related_name="+", verbose_name=_("organization")
+    )
     at = models.DateTimeField(_("time"))
     from_state = models.CharField(_("from"), max_length=24, choices=CaseState.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=24, choices=CaseState.choices)
@@ -235,10 +267,12 @@ class CaseStep(models.Model):
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="steps", verbose_name=_("case"))
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
-    organization = models.ForeignKey(Organization, models.PROTECT, null=True, related_name="+",
-                                     verbose_name=_("organization"))
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+",
-                               verbose_name=_("done by"))
+    organization = models.ForeignKey(
+        Organization, models.PROTECT, null=True, related_name="+", verbose_name=_("organization")
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+", verbose_name=_("done by")
+    )
     entered_at = models.DateTimeField(_("entered at"))
     deadline = models.DateTimeField(_("deadline"), null=True)
     completed_at = models.DateTimeField(_("completed at"), null=True)
@@ -261,8 +295,7 @@ def attachment_path(instance, filename):
 
 class Attachment(models.Model):
     case = models.ForeignKey(Case, models.CASCADE, related_name="attachments", verbose_name=_("case"))
-    event = models.ForeignKey(CaseEvent, models.CASCADE, null=True, related_name="attachments",
-                              verbose_name=_("event"))
+    event = models.ForeignKey(CaseEvent, models.CASCADE, null=True, related_name="attachments", verbose_name=_("event"))
     kind = models.CharField(_("kind"), max_length=8, choices=AttachmentKind.choices)
     image = models.ImageField(_("image"), upload_to=attachment_path)
     public_image = models.ImageField(_("public copy"), upload_to=attachment_path)
@@ -271,8 +304,9 @@ class Attachment(models.Model):
     height = models.PositiveIntegerField(_("height"), default=0)
     size = models.PositiveIntegerField(_("size (bytes)"), default=0)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+",
-                                    verbose_name=_("uploaded by"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:

@@ -50,12 +50,13 @@ class Queue:
             "register": Q(state=S.PENDING_REGISTRATION),
             "dispatch": Q(state__in=(S.REGISTERED, S.RETURNED), platform__isnull=True),
             "district": (Q(state=S.DISPATCHED, assignee=org) | Q(state=S.RETURNED, platform=org)),
-            "handle": Q(state=S.DISPATCHED, assignee=org) & (Q(handler=user) | Q(handler__isnull=True)
-                                                             | ~Q(handler__organization=org)),
+            "handle": Q(state=S.DISPATCHED, assignee=org)
+            & (Q(handler=user) | Q(handler__isnull=True) | ~Q(handler__organization=org)),
             "send_check": Q(state=S.HANDLED),
             "check": Q(state=S.CHECKING) & mine_or_open,
             "close": Q(state=S.PENDING_CLOSURE),
-            "requests": Q(state=S.DISPATCHED) & ~Q(pending_request=PendingRequest.NONE)
+            "requests": Q(state=S.DISPATCHED)
+            & ~Q(pending_request=PendingRequest.NONE)
             & (Q(platform__isnull=True) | Q(platform=org)),
             "overdue": overdue_q(),
             "parked": Q(state=S.PARKED),
@@ -95,8 +96,11 @@ def queue_counts(user: User, role: str | None = None) -> list[tuple[Queue, int]]
     if not queues:
         return []
     # Every queue holds open cases only, so the state index narrows the count to the open few per cent.
-    counts = Case.objects.restrict(user).filter(state__in=OPEN_STATES).aggregate(
-        **{q.name: Count("pk", filter=q.q(user)) for q in queues})
+    counts = (
+        Case.objects.restrict(user)
+        .filter(state__in=OPEN_STATES)
+        .aggregate(**{q.name: Count("pk", filter=q.q(user)) for q in queues})
+    )
     return [(q, counts[q.name]) for q in queues]
 
 
@@ -111,21 +115,27 @@ class CaseFilter(django_filters.FilterSet):
     number = django_filters.CharFilter(lookup_expr="icontains", label=_("Case number"))
     state = django_filters.MultipleChoiceFilter(choices=CaseState.choices, label=_("State"))
     source = django_filters.MultipleChoiceFilter(choices=CaseSource.choices, label=_("Source"))
-    major = django_filters.ModelChoiceFilter(field_name="category__major", queryset=MajorCategory.objects.all(),
-                                             label=_("Major category"))
-    category = django_filters.ModelChoiceFilter(queryset=Category.objects.filter(is_active=True),
-                                                label=_("Category"))
-    area = django_filters.ModelChoiceFilter(queryset=Organization.objects.filter(kind__in=AREA_KINDS),
-                                            method="in_area", label=_("Area"))
-    unit = django_filters.ModelChoiceFilter(field_name="assignee", queryset=Organization.objects.all(),
-                                            label=_("Responsible unit"))
-    reported_from = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__gte",
-                                              label=_("Reported from"))
-    reported_to = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__lte",
-                                            label=_("Reported until"))
+    major = django_filters.ModelChoiceFilter(
+        field_name="category__major", queryset=MajorCategory.objects.all(), label=_("Major category")
+    )
+    category = django_filters.ModelChoiceFilter(queryset=Category.objects.filter(is_active=True), label=_("Category"))
+    area = django_filters.ModelChoiceFilter(
+        queryset=Organization.objects.filter(kind__in=AREA_KINDS), method="in_area", label=_("Area")
+    )
+    unit = django_filters.ModelChoiceFilter(
+        field_name="assignee", queryset=Organization.objects.all(), label=_("Responsible unit")
+    )
+    reported_from = django_filters.DateFilter(
+        field_name="reported_at", lookup_expr="date__gte", label=_("Reported from")
+    )
+    reported_to = django_filters.DateFilter(
+        field_name="reported_at", lookup_expr="date__lte", label=_("Reported until")
+    )
     overdue = django_filters.BooleanFilter(method="is_overdue", label=_("Overdue"))
-    queue = django_filters.ChoiceFilter(choices=[(q.name, q.label) for q in QUEUES], method="in_queue",
-                                        label=_("Queue"))
+    queue = django_filters.ChoiceFilter(
+        choices=[(q.name, q.label) for q in QUEUES], method="in_queue", label=_("Queue")
+    )
+
     class Meta:
         model = Case
         fields: list[str] = []
@@ -181,8 +191,12 @@ def possible_duplicates(case: Case, viewer: User, limit: int = 5) -> QuerySet[Ca
     window = dt.timedelta(days=DUPLICATE_DAYS)
     return (
         Case.objects.restrict(viewer)
-        .filter(category=case.category, location__distance_lte=(case.location, D(m=DUPLICATE_METRES)),
-                reported_at__range=(case.reported_at - window, case.reported_at + window))
-        .exclude(pk=case.pk).exclude(state__in=(CaseState.NOT_ACCEPTED, CaseState.CANCELLED))
+        .filter(
+            category=case.category,
+            location__distance_lte=(case.location, D(m=DUPLICATE_METRES)),
+            reported_at__range=(case.reported_at - window, case.reported_at + window),
+        )
+        .exclude(pk=case.pk)
+        .exclude(state__in=(CaseState.NOT_ACCEPTED, CaseState.CANCELLED))
         .order_by("-reported_at")[:limit]
     )

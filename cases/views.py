@@ -46,8 +46,9 @@ def case_list_page(request, cases, title=None):
     """The case list (or its Excel export) of ``cases``, narrowed by the filters in the query string."""
     cases = CaseFilter(request.GET, queryset=cases, request=request)
     if request.GET.get("export") == "xlsx":
-        response = HttpResponse(cases_workbook(cases.qs), content_type=(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        response = HttpResponse(
+            cases_workbook(cases.qs), content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        )
         response["Content-Disposition"] = f'attachment; filename="cases-{timezone.localdate():%Y%m%d}.xlsx"'
         return response
     page = Paginator(with_step_start(cases.qs), 50).get_page(request.GET.get("page"))
@@ -57,29 +58,45 @@ def case_list_page(request, cases, title=None):
     query = request.GET.copy()
     query.pop("page", None)
     queue = QUEUES_BY_NAME.get(request.GET.get("queue", ""))
-    return render(request, "cases/list.html", {
-        "filter": cases, "page": page, "query": query.urlencode(),
-        "title": title or (queue.label if queue else _("Cases")),
-    })
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "filter": cases,
+            "page": page,
+            "query": query.urlencode(),
+            "title": title or (queue.label if queue else _("Cases")),
+        },
+    )
 
 
 @login_required
 def case_detail(request, pk):
     case = access_case(request.user, pk)
-    forms = {t.action: (t, action_form(t.action, request.user, case))
-             for t in available_transitions(request.user, case)}
+    forms = {
+        t.action: (t, action_form(t.action, request.user, case)) for t in available_transitions(request.user, case)
+    }
     if "dispatch" in forms and (suggestion := suggest_unit(case)) is not None:
         forms["dispatch"][1].fields["unit"].initial = suggestion.pk
-    return render(request, "cases/detail.html", {
-        "case": case, "light": timing_light(case), "action_forms": forms.values(),
-        "events": case.events.select_related("actor", "actor_organization").prefetch_related("attachments"),
-        "steps": case.steps.select_related("organization", "person"),
-        "suggestion": suggest_unit(case) if "dispatch" in forms else None,
-        "components": nearby_components(case.location), "map": map_settings(), "can_relocate": "relocate" in forms,
-        "duplicates": possible_duplicates(case, request.user)
-        if case.state in (S.REPORTED, S.VERIFYING, S.PENDING_REGISTRATION) else (),
-        "duplicate_window": (DUPLICATE_METRES, DUPLICATE_DAYS),
-    })
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "light": timing_light(case),
+            "action_forms": forms.values(),
+            "events": case.events.select_related("actor", "actor_organization").prefetch_related("attachments"),
+            "steps": case.steps.select_related("organization", "person"),
+            "suggestion": suggest_unit(case) if "dispatch" in forms else None,
+            "components": nearby_components(case.location),
+            "map": map_settings(),
+            "can_relocate": "relocate" in forms,
+            "duplicates": possible_duplicates(case, request.user)
+            if case.state in (S.REPORTED, S.VERIFYING, S.PENDING_REGISTRATION)
+            else (),
+            "duplicate_window": (DUPLICATE_METRES, DUPLICATE_DAYS),
+        },
+    )
 
 
 @login_required
@@ -116,17 +133,24 @@ def case_action(request, pk, action):
 
 @login_required
 def case_report(request):
-    form = ReportForm(request.POST or None, request.FILES or None, user=request.user,
-                      scheme=settings.CATEGORY_SCHEME)
+    form = ReportForm(request.POST or None, request.FILES or None, user=request.user, scheme=settings.CATEGORY_SCHEME)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             case, created = report_case(
-                actor=request.user, idempotency_key=data["idempotency_key"], source=data["source"],
-                category=data["category"], description=data["description"], location=data["location"],
-                area=data["area"], address=data["address"], urgency=data["urgency"],
-                component_code=data["component_code"], reporter_name=data["reporter_name"],
-                reporter_phone=data["reporter_phone"], self_handled=data.get("self_handled", False),
+                actor=request.user,
+                idempotency_key=data["idempotency_key"],
+                source=data["source"],
+                category=data["category"],
+                description=data["description"],
+                location=data["location"],
+                area=data["area"],
+                address=data["address"],
+                urgency=data["urgency"],
+                component_code=data["component_code"],
+                reporter_name=data["reporter_name"],
+                reporter_phone=data["reporter_phone"],
+                self_handled=data.get("self_handled", False),
                 photos=data["photos"],
             )
         except ValidationError as error:
@@ -134,19 +158,35 @@ def case_report(request):
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Case %(number)s reported.") % {"number": case.number} if created
-                             else _("Case %(number)s was already reported.") % {"number": case.number})
+            messages.success(
+                request,
+                _("Case %(number)s reported.") % {"number": case.number}
+                if created
+                else _("Case %(number)s was already reported.") % {"number": case.number},
+            )
             if created and possible_duplicates(case, request.user).exists():
-                messages.warning(request, _("Cases of the same kind were reported close by in the last days: "
-                                            "see “possible duplicates” on the case page."))
+                messages.warning(
+                    request,
+                    _(
+                        "Cases of the same kind were reported close by in the last days: "
+                        "see “possible duplicates” on the case page."
+                    ),
+                )
             return redirect("case-detail", pk=case.pk)
-    return render(request, "cases/report.html", {"form": form, "map": map_settings()},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "cases/report.html", {"form": form, "map": map_settings()}, status=400 if form.errors else 200
+    )
 
 
 @login_required
 def city_map(request):
-    return render(request, "cases/map.html", {
-        "filter": CaseFilter(request=request), "sources": CaseSource.choices, "states": CaseState.choices,
-        "map": map_settings(),
-    })
+    return render(
+        request,
+        "cases/map.html",
+        {
+            "filter": CaseFilter(request=request),
+            "sources": CaseSource.choices,
+            "states": CaseState.choices,
+            "map": map_settings(),
+        },
+    )

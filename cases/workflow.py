@@ -153,8 +153,11 @@ def return_check(actor: User, case: Case) -> None:
     """A unit returns its own task; a district platform returns a case it holds back to the city."""
     if actor.has_role(Role.UNIT_OPERATOR) and case.state == S.DISPATCHED and case.assignee_id == actor.organization_id:
         return
-    if actor.has_role(Role.DISTRICT_OPERATOR) and case.platform_id == actor.organization_id and (
-            case.assignee_id == actor.organization_id or case.state == S.RETURNED):
+    if (
+        actor.has_role(Role.DISTRICT_OPERATOR)
+        and case.platform_id == actor.organization_id
+        and (case.assignee_id == actor.organization_id or case.state == S.RETURNED)
+    ):
         return
     _deny(_("Only the unit holding the case, or the platform it was sent to, may return it."))
 
@@ -189,6 +192,7 @@ def deciding_on(kind: str) -> Check:
         at_dispatching_platform(actor, case)
         if case.pending_request != kind:
             raise NotNow(_("No such request is waiting."))
+
     check.__doc__ = f"The dispatching platform decides on a waiting {kind} request."
     return check
 
@@ -196,8 +200,14 @@ def deciding_on(kind: str) -> Check:
 # --- the table --------------------------------------------------------------------------------------------
 
 CENTER_DISPATCH = (Role.DISPATCHER, Role.DISTRICT_OPERATOR)
-REPORTERS = (Role.SUPERVISOR, Role.INTAKE_OPERATOR, Role.SHIFT_LEADER, Role.DISPATCHER, Role.DISTRICT_OPERATOR,
-             Role.LEADER)
+REPORTERS = (
+    Role.SUPERVISOR,
+    Role.INTAKE_OPERATOR,
+    Role.SHIFT_LEADER,
+    Role.DISPATCHER,
+    Role.DISTRICT_OPERATOR,
+    Role.LEADER,
+)
 A = Action
 
 
@@ -236,44 +246,114 @@ _TABLE = [
     Transition(A.ACCEPT, (S.REPORTED,), (S.PENDING_REGISTRATION,), (Role.INTAKE_OPERATOR,)),
     Transition(A.SEND_VERIFICATION, (S.REPORTED,), (S.VERIFYING,), (Role.INTAKE_OPERATOR,), (SUPERVISOR,)),
     Transition(A.NOT_ACCEPT, (S.REPORTED,), (S.NOT_ACCEPTED,), (Role.INTAKE_OPERATOR,), note_required=True),
-    Transition(A.VERIFY, (S.VERIFYING,), (S.PENDING_REGISTRATION, S.NOT_REGISTERED), (Role.SUPERVISOR,),
-               (Input("found", "boolean", _("Found on site?")),), sent_supervisor, AttachmentKind.BEFORE),
-    Transition(A.REGISTER, (S.PENDING_REGISTRATION,), (S.REGISTERED,), (Role.SHIFT_LEADER,),
-               (Input("category", "category", _("Category"), required=False),
-                Input("urgency", "choice", _("Urgency"), required=False, choices=Urgency))),
-    Transition(A.NOT_REGISTER, (S.PENDING_REGISTRATION,), (S.NOT_REGISTERED,), (Role.SHIFT_LEADER,),
-               note_required=True),
-    Transition(A.DISPATCH, (S.REGISTERED, S.RETURNED), (S.DISPATCHED,), CENTER_DISPATCH, (UNIT,),
-               at_dispatching_platform),
-    Transition(A.REDISPATCH, (S.DISPATCHED,), (S.DISPATCHED,), (Role.DISTRICT_OPERATOR,), (UNIT,),
-               at_own_platform),
-    Transition(A.RETURN, (S.DISPATCHED, S.RETURNED), (S.RETURNED,), (Role.UNIT_OPERATOR, Role.DISTRICT_OPERATOR),
-               check=return_check, note_required=True),
-    Transition(A.ASSIGN, (S.DISPATCHED,), (S.DISPATCHED,), (Role.UNIT_OPERATOR,),
-               (Input("person", "person", _("Person"), help_text=_("User id of a person of the responsible unit.")),),
-               unit_lead),
-    Transition(A.HANDLE, (S.DISPATCHED,), (S.HANDLED,), (Role.UNIT_OPERATOR,), check=holding_unit,
-               photo_kind=AttachmentKind.AFTER, note_required=True),
+    Transition(
+        A.VERIFY,
+        (S.VERIFYING,),
+        (S.PENDING_REGISTRATION, S.NOT_REGISTERED),
+        (Role.SUPERVISOR,),
+        (Input("found", "boolean", _("Found on site?")),),
+        sent_supervisor,
+        AttachmentKind.BEFORE,
+    ),
+    Transition(
+        A.REGISTER,
+        (S.PENDING_REGISTRATION,),
+        (S.REGISTERED,),
+        (Role.SHIFT_LEADER,),
+        (
+            Input("category", "category", _("Category"), required=False),
+            Input("urgency", "choice", _("Urgency"), required=False, choices=Urgency),
+        ),
+    ),
+    Transition(
+        A.NOT_REGISTER, (S.PENDING_REGISTRATION,), (S.NOT_REGISTERED,), (Role.SHIFT_LEADER,), note_required=True
+    ),
+    Transition(
+        A.DISPATCH, (S.REGISTERED, S.RETURNED), (S.DISPATCHED,), CENTER_DISPATCH, (UNIT,), at_dispatching_platform
+    ),
+    Transition(A.REDISPATCH, (S.DISPATCHED,), (S.DISPATCHED,), (Role.DISTRICT_OPERATOR,), (UNIT,), at_own_platform),
+    Transition(
+        A.RETURN,
+        (S.DISPATCHED, S.RETURNED),
+        (S.RETURNED,),
+        (Role.UNIT_OPERATOR, Role.DISTRICT_OPERATOR),
+        check=return_check,
+        note_required=True,
+    ),
+    Transition(
+        A.ASSIGN,
+        (S.DISPATCHED,),
+        (S.DISPATCHED,),
+        (Role.UNIT_OPERATOR,),
+        (Input("person", "person", _("Person"), help_text=_("User id of a person of the responsible unit.")),),
+        unit_lead,
+    ),
+    Transition(
+        A.HANDLE,
+        (S.DISPATCHED,),
+        (S.HANDLED,),
+        (Role.UNIT_OPERATOR,),
+        check=holding_unit,
+        photo_kind=AttachmentKind.AFTER,
+        note_required=True,
+    ),
     Transition(A.SEND_CHECK, (S.HANDLED,), (S.CHECKING,), (Role.INTAKE_OPERATOR,), (SUPERVISOR,)),
-    Transition(A.CHECK, (S.CHECKING,), (S.PENDING_CLOSURE, S.DISPATCHED), (Role.SUPERVISOR,),
-               (Input("fixed", "boolean", _("Fixed?")),), sent_supervisor, AttachmentKind.AFTER),
-    Transition(A.CLOSE, (S.PENDING_CLOSURE,), (S.CLOSED,), (Role.SHIFT_LEADER,),
-               (Input("closure_type", "choice", _("Closure type"), required=False, choices=ClosureType),)),
+    Transition(
+        A.CHECK,
+        (S.CHECKING,),
+        (S.PENDING_CLOSURE, S.DISPATCHED),
+        (Role.SUPERVISOR,),
+        (Input("fixed", "boolean", _("Fixed?")),),
+        sent_supervisor,
+        AttachmentKind.AFTER,
+    ),
+    Transition(
+        A.CLOSE,
+        (S.PENDING_CLOSURE,),
+        (S.CLOSED,),
+        (Role.SHIFT_LEADER,),
+        (Input("closure_type", "choice", _("Closure type"), required=False, choices=ClosureType),),
+    ),
     Transition(A.CANCEL, OPEN_STATES, (S.CANCELLED,), (Role.SHIFT_LEADER,), note_required=True),
-    Transition(A.REQUEST_EXTENSION, (S.DISPATCHED,), (S.DISPATCHED,), (Role.UNIT_OPERATOR,), (HOURS,),
-               unit_asking, note_required=True),
-    Transition(A.APPROVE_EXTENSION, (S.DISPATCHED,), (S.DISPATCHED,), CENTER_DISPATCH,
-               (Input("hours", "integer", _("Hours"), required=False, minimum=1, maximum=MAX_EXTENSION_HOURS),),
-               deciding_on(PendingRequest.EXTENSION)),
-    Transition(A.DENY_EXTENSION, (S.DISPATCHED,), (S.DISPATCHED,), CENTER_DISPATCH,
-               check=deciding_on(PendingRequest.EXTENSION)),
-    Transition(A.REQUEST_PARK, (S.DISPATCHED,), (S.DISPATCHED,), (Role.UNIT_OPERATOR,),
-               (Input("until", "date", _("Review on")),), unit_asking, note_required=True),
+    Transition(
+        A.REQUEST_EXTENSION,
+        (S.DISPATCHED,),
+        (S.DISPATCHED,),
+        (Role.UNIT_OPERATOR,),
+        (HOURS,),
+        unit_asking,
+        note_required=True,
+    ),
+    Transition(
+        A.APPROVE_EXTENSION,
+        (S.DISPATCHED,),
+        (S.DISPATCHED,),
+        CENTER_DISPATCH,
+        (Input("hours", "integer", _("Hours"), required=False, minimum=1, maximum=MAX_EXTENSION_HOURS),),
+        deciding_on(PendingRequest.EXTENSION),
+    ),
+    Transition(
+        A.DENY_EXTENSION, (S.DISPATCHED,), (S.DISPATCHED,), CENTER_DISPATCH, check=deciding_on(PendingRequest.EXTENSION)
+    ),
+    Transition(
+        A.REQUEST_PARK,
+        (S.DISPATCHED,),
+        (S.DISPATCHED,),
+        (Role.UNIT_OPERATOR,),
+        (Input("until", "date", _("Review on")),),
+        unit_asking,
+        note_required=True,
+    ),
     Transition(A.APPROVE_PARK, (S.DISPATCHED,), (S.PARKED,), CENTER_DISPATCH, check=deciding_on(PendingRequest.PARK)),
     Transition(A.DENY_PARK, (S.DISPATCHED,), (S.DISPATCHED,), CENTER_DISPATCH, check=deciding_on(PendingRequest.PARK)),
     Transition(A.RESUME, (S.PARKED,), (S.DISPATCHED,), CENTER_DISPATCH, check=at_dispatching_platform),
-    Transition(A.RELOCATE, BEFORE_DISPATCH, BEFORE_DISPATCH, (Role.INTAKE_OPERATOR, Role.SHIFT_LEADER, Role.DISPATCHER),
-               (LONGITUDE, LATITUDE)),
+    Transition(
+        A.RELOCATE,
+        BEFORE_DISPATCH,
+        BEFORE_DISPATCH,
+        (Role.INTAKE_OPERATOR, Role.SHIFT_LEADER, Role.DISPATCHER),
+        (LONGITUDE, LATITUDE),
+    ),
     Transition(A.URGE, OPEN_STATES, OPEN_STATES, (Role.LEADER, Role.DISPATCHER, Role.SHIFT_LEADER), note_required=True),
 ]
 TRANSITIONS: dict[str, Transition] = {t.action.value: t for t in _TABLE}

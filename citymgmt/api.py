@@ -11,8 +11,7 @@ from .errors import Conflict
 
 def exception_handler(exc, context):
     if isinstance(exc, Conflict):
-        return Response({"detail": exc.message, "code": exc.code, "state": exc.state},
-                        status=status.HTTP_409_CONFLICT)
+        return Response({"detail": exc.message, "code": exc.code, "state": exc.state}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         body = exc.message_dict if hasattr(exc, "error_dict") else {"detail": " ".join(exc.messages)}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)

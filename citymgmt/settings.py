@@ -89,9 +89,7 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------------
 DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default=f"spatialite:///{VAR_DIR / 'citymgmt.sqlite3'}"
-    ),
+    "default": env.db("DATABASE_URL", default=f"spatialite:///{VAR_DIR / 'citymgmt.sqlite3'}"),
 }
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str("TEST_DATABASE_NAME", default=None)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -104,9 +102,7 @@ if EMBEDDED:
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
-    }
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
@@ -127,8 +123,10 @@ CELERY_BEAT_SCHEDULE = {
     # Overdue is flagged as soon as a deadline passes, not at month end (domain spec section 4).
     "flag-overdue-cases": {"task": "cases.flag_overdue", "schedule": 60.0},
     # The previous month's indicators, shortly after midnight on the 1st (Asia/Shanghai).
-    "monthly-indicators": {"task": "evaluation.compute_previous_month",
-                           "schedule": crontab(minute=30, hour=0, day_of_month=1)},
+    "monthly-indicators": {
+        "task": "evaluation.compute_previous_month",
+        "schedule": crontab(minute=30, hour=0, day_of_month=1),
+    },
 }
 
 # --- Authentication --------------------------------------------------------------------------------
@@ -230,9 +228,7 @@ MAP_TILES_OFFSET = env.str("MAP_TILES_OFFSET", default="")
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (31.57, 120.30),
     "DEFAULT_ZOOM": 11,
-    "TILES": [("base", MAP_TILES_URL, {"attribution": MAP_ATTRIBUTION})]
-    if MAP_TILES_URL
-    else [],
+    "TILES": [("base", MAP_TILES_URL, {"attribution": MAP_ATTRIBUTION})] if MAP_TILES_URL else [],
 }
 
 # --- Domain settings ([default] items of the domain spec, configurable) -------------------------------

@@ -22,12 +22,15 @@ SOURCES = {
 DEFAULT_LIMITS = [
     (("塌陷", "破裂", "群发", "井盖", "箅子", "结冰", "积雪", "脱落"), 2, LimitUnit.NATURAL_HOURS, Urgency.URGENT),
     (("暴露垃圾", "满溢", "积水", "动物尸体", "遗撒", "道路不洁"), 4, LimitUnit.WORKING_HOURS, Urgency.NORMAL),
-    (("占道", "游商", "店外经营", "乱停放", "散发", "烧烤", "洗车", "促销"), 2, LimitUnit.WORKING_HOURS,
-     Urgency.NORMAL),
+    (
+        ("占道", "游商", "店外经营", "乱停放", "散发", "烧烤", "洗车", "促销"),
+        2,
+        LimitUnit.WORKING_HOURS,
+        Urgency.NORMAL,
+    ),
     (("积存垃圾", "乱堆", "晾挂", "小广告", "不洁", "污损"), 1, LimitUnit.WORKING_DAYS, Urgency.NORMAL),
     (("绿", "树", "病虫害"), 5, LimitUnit.WORKING_DAYS, Urgency.NORMAL),
-    (("私搭乱建", "无证建设", "违章", "违规户外广告", "牌匾", "擅自"), 15, LimitUnit.WORKING_DAYS,
-     Urgency.NORMAL),
+    (("私搭乱建", "无证建设", "违章", "违规户外广告", "牌匾", "擅自"), 15, LimitUnit.WORKING_DAYS, Urgency.NORMAL),
 ]
 DEFAULT_LIMIT_BY_KIND = {
     CategoryKind.COMPONENT: (3, LimitUnit.WORKING_DAYS, Urgency.NORMAL),
@@ -69,10 +72,15 @@ def load_categories(major_model, category_model, schemes=tuple(SOURCES)) -> int:
             )
             amount, unit, urgency = default_limit(row["kind"], row["minor_name"])
             category, created = category_model.objects.get_or_create(
-                major=major, code=row["minor_code"],
+                major=major,
+                code=row["minor_code"],
                 defaults={
-                    "name": row["minor_name"], "full_code": row["code"], "limit_amount": amount,
-                    "limit_unit": unit, "urgency": urgency, "default_unit_type": DEFAULT_UNIT_TYPE[row["kind"]],
+                    "name": row["minor_name"],
+                    "full_code": row["code"],
+                    "limit_amount": amount,
+                    "limit_unit": unit,
+                    "urgency": urgency,
+                    "default_unit_type": DEFAULT_UNIT_TYPE[row["kind"]],
                 },
             )
             if not created and category.name != row["minor_name"]:

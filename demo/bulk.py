@@ -24,12 +24,14 @@ def next_pk(model: type[models.Model]) -> int:
 def _converter(field: models.Field) -> Callable[[models.Model], object]:
     attname, ops = field.attname, connection.ops
     if field.is_relation:
+
         def related_id(obj):
             value = getattr(obj, attname)
             if value is None and field.is_cached(obj):  # assigned before the related row had its key
                 related = field.get_cached_value(obj)
                 value = related.pk if related is not None else None
             return value
+
         return related_id
     if isinstance(field, models.DateTimeField):
         return lambda obj: ops.adapt_datetimefield_value(getattr(obj, attname))
@@ -48,8 +50,11 @@ def _placeholder(field: models.Field, objects, compiler) -> str:
         return "%s"
     sample = next((getattr(obj, field.attname) for obj in objects if getattr(obj, field.attname) is not None), None)
     assert all(getattr(obj, field.attname) is not None for obj in objects) or sample is None, field
-    return field.get_placeholder(field.get_db_prep_save(sample, connection), compiler, connection) \
-        if sample is not None else "%s"
+    return (
+        field.get_placeholder(field.get_db_prep_save(sample, connection), compiler, connection)
+        if sample is not None
+        else "%s"
+    )
 
 
 def insert(objects: Iterable[models.Model]) -> int:
@@ -67,12 +72,13 @@ def insert(objects: Iterable[models.Model]) -> int:
     compiler = models.sql.InsertQuery(model).get_compiler(connection=connection)
     placeholders = [_placeholder(field, objects, compiler) for field in fields]
     table, quote = model._meta.db_table, connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(table)} ({', '.join(quote(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(placeholders)})")
+    sql = (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(f.column) for f in fields)}) VALUES ({', '.join(placeholders)})"
+    )
     convert = [_converter(f) for f in fields]
     with connection.cursor() as cursor:
         for start in range(0, len(objects), BATCH):
-            cursor.executemany(sql, [[c(obj) for c in convert] for obj in objects[start:start + BATCH]])
+            cursor.executemany(sql, [[c(obj) for c in convert] for obj in objects[start : start + BATCH]])
     for obj in objects:
         obj._state.adding, obj._state.db = False, connection.alias
     return len(objects)
@@ -82,8 +88,10 @@ def update(model: type[models.Model], column: str, rows: list[tuple[object, int]
     """Set one column of many rows: ``rows`` are (value, primary key)."""
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {quote(model._meta.db_table)} SET {quote(column)} = %s WHERE "
-                           f"{quote(model._meta.pk.column)} = %s", rows)
+        cursor.executemany(
+            f"UPDATE {quote(model._meta.db_table)} SET {quote(column)} = %s WHERE {quote(model._meta.pk.column)} = %s",
+            rows,
+        )
 
 
 def reset_sequences(*models_: type[models.Model]) -> None:

@@ -82,11 +82,16 @@ def build_demo_geometry(city: Organization, cells: int = CELLS) -> int:
                 for row in range(c_rect.row0, c_rect.row1):  # north to south
                     for col in range(c_rect.col0, c_rect.col1):  # west to east
                         serial += 1
-                        grids.append(Grid(
-                            code=f"{community.code}{serial:03}", community=community, street=street,
-                            district=district, geometry=Rect(col, row, col + 1, row + 1).polygon(),
-                            area_m2=CELL_M * CELL_M,
-                        ))
+                        grids.append(
+                            Grid(
+                                code=f"{community.code}{serial:03}",
+                                community=community,
+                                street=street,
+                                district=district,
+                                geometry=Rect(col, row, col + 1, row + 1).polygon(),
+                                area_m2=CELL_M * CELL_M,
+                            )
+                        )
     Boundary.objects.bulk_create(boundaries, batch_size=500)
     bulk.insert(grids)
     return len(grids)
@@ -96,13 +101,60 @@ def build_demo_geometry(city: Organization, cells: int = CELLS) -> int:
 
 ROAD_COUNTS = {RoadLevel.MAIN: 96, RoadLevel.SECONDARY: 301, RoadLevel.BACK_LANE: 710}  # 1,107 [seed]
 ROAD_LENGTH_CELLS = {RoadLevel.MAIN: (30, 90), RoadLevel.SECONDARY: (10, 30), RoadLevel.BACK_LANE: (2, 8)}
-ROAD_SUFFIX = {RoadLevel.MAIN: ["大道", "路", "路"], RoadLevel.SECONDARY: ["路", "街", "街"],
-               RoadLevel.BACK_LANE: ["巷", "弄", "里"]}
+ROAD_SUFFIX = {
+    RoadLevel.MAIN: ["大道", "路", "路"],
+    RoadLevel.SECONDARY: ["路", "街", "街"],
+    RoadLevel.BACK_LANE: ["巷", "弄", "里"],
+}
 ROAD_WORDS = [
-    "人民", "解放", "中山", "建设", "和平", "胜利", "新华", "学前", "县前", "健康", "梁溪", "五爱", "通扬", "锡沪",
-    "凤翔", "青祁", "盛岸", "金城", "清扬", "兴源", "永乐", "广石", "钱皋", "梁清", "蠡湖", "震泽", "湖滨", "太湖",
-    "隐秀", "蓉湖", "运河", "古运", "槐古", "沁园", "丽新", "锡山", "惠河", "吴桥", "江海", "芦庄", "扬名", "南湖",
-    "塘南", "红星", "民丰", "桃园", "柏庄", "前进",
+    "人民",
+    "解放",
+    "中山",
+    "建设",
+    "和平",
+    "胜利",
+    "新华",
+    "学前",
+    "县前",
+    "健康",
+    "梁溪",
+    "五爱",
+    "通扬",
+    "锡沪",
+    "凤翔",
+    "青祁",
+    "盛岸",
+    "金城",
+    "清扬",
+    "兴源",
+    "永乐",
+    "广石",
+    "钱皋",
+    "梁清",
+    "蠡湖",
+    "震泽",
+    "湖滨",
+    "太湖",
+    "隐秀",
+    "蓉湖",
+    "运河",
+    "古运",
+    "槐古",
+    "沁园",
+    "丽新",
+    "锡山",
+    "惠河",
+    "吴桥",
+    "江海",
+    "芦庄",
+    "扬名",
+    "南湖",
+    "塘南",
+    "红星",
+    "民丰",
+    "桃园",
+    "柏庄",
+    "前进",
 ]
 MARKETS, COMPOUNDS, CAMERAS = 123, 294, 100  # [seed]
 COMPONENTS_PER_GRID = 2.2
@@ -137,8 +189,11 @@ def plan_roads(rng) -> list[DemoRoad]:
 
 
 def road_line(road: DemoRoad) -> LineString:
-    points = [(road.start, road.fixed), (road.end, road.fixed)] if road.horizontal else [
-        (road.fixed, road.start), (road.fixed, road.end)]
+    points = (
+        [(road.start, road.fixed), (road.end, road.fixed)]
+        if road.horizontal
+        else [(road.fixed, road.start), (road.fixed, road.end)]
+    )
     return LineString([lonlat(c, r) for c, r in points], srid=4326)
 
 
@@ -158,8 +213,12 @@ class RoadIndex:
     def nearest(self, col: float, row: float) -> DemoRoad | None:
         bc, br = int(col) // self.BUCKET, int(row) // self.BUCKET
         for radius in range(0, CELLS // self.BUCKET + 1):
-            found = {i for dc in range(-radius, radius + 1) for dr in range(-radius, radius + 1)
-                     for i in self.buckets.get((bc + dc, br + dr), ())}
+            found = {
+                i
+                for dc in range(-radius, radius + 1)
+                for dr in range(-radius, radius + 1)
+                for i in self.buckets.get((bc + dc, br + dr), ())
+            }
             if found:
                 return min((self.roads[i] for i in found), key=lambda road: self._distance(road, col, row))
         return None
@@ -179,12 +238,14 @@ def build_demo_surroundings(city: Organization, seed: int = 2026, supervisors=()
     rng = random.Random(seed)
     roads = plan_roads(rng)
     districts = {d.code: d for d in city.subtree().filter(kind=OrgKind.DISTRICT)}
-    Road.objects.bulk_create([
-        Road(name=r.name, level=r.level, geometry=road_line(r), length_m=(r.end - r.start) * CELL_M)
-        for r in roads
-    ])
-    grids = list(Grid.objects.filter(district__in=districts.values())
-                 .select_related("community", "street", "district").order_by("code"))
+    Road.objects.bulk_create(
+        [Road(name=r.name, level=r.level, geometry=road_line(r), length_m=(r.end - r.start) * CELL_M) for r in roads]
+    )
+    grids = list(
+        Grid.objects.filter(district__in=districts.values())
+        .select_related("community", "street", "district")
+        .order_by("code")
+    )
     cells = {g.pk: cell_of(g.geometry) for g in grids}
 
     def point_in(grid):
@@ -195,8 +256,15 @@ def build_demo_surroundings(city: Organization, seed: int = 2026, supervisors=()
     for kind, count, words in ((PlaceKind.MARKET, MARKETS, "农贸市场"), (PlaceKind.COMPOUND, COMPOUNDS, "小区")):
         for grid in rng.sample(grids, count):
             name = f"{grid.community.name.removesuffix('社区')}{words}"
-            places.append(Place(name=name, kind=kind, location=point_in(grid), community=grid.community,
-                                address=f"{grid.street.name}{grid.community.name}"))
+            places.append(
+                Place(
+                    name=name,
+                    kind=kind,
+                    location=point_in(grid),
+                    community=grid.community,
+                    address=f"{grid.street.name}{grid.community.name}",
+                )
+            )
     Place.objects.bulk_create(places)
 
     platforms = list(Organization.objects.filter(kind=OrgKind.DISTRICT_PLATFORM, parent__in=districts.values()))
@@ -206,15 +274,24 @@ def build_demo_surroundings(city: Organization, seed: int = 2026, supervisors=()
         road = main_roads[i % len(main_roads)]
         t = rng.uniform(road.start, road.end)
         col, row = (t, road.fixed) if road.horizontal else (road.fixed, t)
-        cameras.append(Camera(name=f"{road.name}{i + 1}号探头", code=f"CAM{i + 1:04}",
-                              location=Point(*lonlat(col, row), srid=4326), owner=city,
-                              stream_url=f"rtsp://video.example.invalid/cam{i + 1:04}"))
+        cameras.append(
+            Camera(
+                name=f"{road.name}{i + 1}号探头",
+                code=f"CAM{i + 1:04}",
+                location=Point(*lonlat(col, row), srid=4326),
+                owner=city,
+                stream_url=f"rtsp://video.example.invalid/cam{i + 1:04}",
+            )
+        )
     Camera.objects.bulk_create(cameras)
     for camera in Camera.objects.filter(owner=city):
         camera.shared_with.set(platforms)
 
-    component_categories = list(Category.objects.filter(major__kind=CategoryKind.COMPONENT,
-                                                        major__scheme="gbt47678.5-2026").select_related("major"))
+    component_categories = list(
+        Category.objects.filter(major__kind=CategoryKind.COMPONENT, major__scheme="gbt47678.5-2026").select_related(
+            "major"
+        )
+    )
     weights = [COMPONENT_WEIGHTS.get(c.major.code, 1) for c in component_categories]
     maintainers = {o.name: o for o in city.children.filter(kind=OrgKind.HANDLING_UNIT)}
     serial: dict[str, int] = {}
@@ -224,25 +301,39 @@ def build_demo_surroundings(city: Organization, seed: int = 2026, supervisors=()
             category = rng.choices(component_categories, weights)[0]
             prefix = f"{grid.district.code}{category.full_code}"
             serial[prefix] = serial.get(prefix, 0) + 1
-            components.append(Component(
-                code=f"{prefix}{serial[prefix]:06}", category=category, name=category.name,
-                location=point_in(grid), grid=grid, owner=COMPONENT_OWNER_NAMES.get(category.major.code, ""),
-                maintainer=maintainers.get(COMPONENT_OWNER_NAMES.get(category.major.code, "")),
-                status=rng.choices(list(ComponentStatus), [96, 2, 1, 0.5, 0.5])[0],
-                since=dt.date(2015, 1, 1) + dt.timedelta(days=rng.randint(0, 3650)),
-            ))
+            components.append(
+                Component(
+                    code=f"{prefix}{serial[prefix]:06}",
+                    category=category,
+                    name=category.name,
+                    location=point_in(grid),
+                    grid=grid,
+                    owner=COMPONENT_OWNER_NAMES.get(category.major.code, ""),
+                    maintainer=maintainers.get(COMPONENT_OWNER_NAMES.get(category.major.code, "")),
+                    status=rng.choices(list(ComponentStatus), [96, 2, 1, 0.5, 0.5])[0],
+                    since=dt.date(2015, 1, 1) + dt.timedelta(days=rng.randint(0, 3650)),
+                )
+            )
     bulk.insert(components)
 
     supervisors = list(supervisors)
     if supervisors:  # contiguous runs of grids (codes are ordered by community)
-        bulk.update(Grid, "supervisor_id", [(supervisors[i * len(supervisors) // len(grids)].pk, grid.pk)
-                                            for i, grid in enumerate(grids)])
+        bulk.update(
+            Grid,
+            "supervisor_id",
+            [(supervisors[i * len(supervisors) // len(grids)].pk, grid.pk) for i, grid in enumerate(grids)],
+        )
     return {"roads": len(roads), "places": len(places), "cameras": len(cameras), "components": len(components)}
 
 
 COMPONENT_WEIGHTS = {"01": 6, "02": 3, "03": 3, "04": 2, "05": 1}
-COMPONENT_OWNER_NAMES = {"01": "市市政设施管理处", "02": "市交通运输局", "03": "市环境卫生管理处",
-                         "04": "市园林绿化管理局", "05": "市城市管理行政执法支队"}
+COMPONENT_OWNER_NAMES = {
+    "01": "市市政设施管理处",
+    "02": "市交通运输局",
+    "03": "市环境卫生管理处",
+    "04": "市园林绿化管理局",
+    "05": "市城市管理行政执法支队",
+}
 
 
 def cell_of(geometry) -> tuple[int, int]:

@@ -39,8 +39,15 @@ from gis.models import Grid, Place
 
 PROFILE = {  # shares, per case that reaches the point in question
     "reports_per_month": 16_400,
-    "sources": {CaseSource.SUPERVISOR: 85.0, CaseSource.SPECIAL: 3.0, CaseSource.PUBLIC: 4.0,
-                CaseSource.HOTLINE: 6.0, CaseSource.VIDEO: 1.0, CaseSource.LEADER: 0.5, CaseSource.MEDIA: 0.5},
+    "sources": {
+        CaseSource.SUPERVISOR: 85.0,
+        CaseSource.SPECIAL: 3.0,
+        CaseSource.PUBLIC: 4.0,
+        CaseSource.HOTLINE: 6.0,
+        CaseSource.VIDEO: 1.0,
+        CaseSource.LEADER: 0.5,
+        CaseSource.MEDIA: 0.5,
+    },
     "self_handled": 0.25,  # a supervisor fixes it on the spot
     "not_accepted": 0.31,  # duplicates and invalid reports
     "found": 0.85,  # a verified public report is found on site
@@ -57,12 +64,40 @@ PROFILE = {  # shares, per case that reaches the point in question
     "never_closed": 0.0104,  # handled and checked but still waiting for closure: closure ≈ 98.7 %
 }
 WEEKDAY_WEIGHT = [1.0, 1.0, 0.98, 0.97, 0.95, 0.45, 0.35]
-HOUR_WEIGHT = {7: 0.3, 8: 0.9, 9: 1.4, 10: 1.5, 11: 1.1, 12: 0.3, 13: 0.4, 14: 1.2, 15: 1.4, 16: 1.3, 17: 0.9,
-               18: 0.3, 19: 0.2, 20: 0.15}
+HOUR_WEIGHT = {
+    7: 0.3,
+    8: 0.9,
+    9: 1.4,
+    10: 1.5,
+    11: 1.1,
+    12: 0.3,
+    13: 0.4,
+    14: 1.2,
+    15: 1.4,
+    16: 1.3,
+    17: 0.9,
+    18: 0.3,
+    19: 0.2,
+    20: 0.15,
+}
 HOT_EVENTS = {  # the problems that dominate a Chinese city's monthly reports, with relative weights
-    "暴露垃圾": 16, "乱堆杂物": 10, "占道经营": 9, "非法小广告": 9, "机动车乱停放": 7, "道路不洁": 6,
-    "积存垃圾渣土": 5, "店外经营": 5, "无照经营游商": 4, "非机动车乱停放": 4, "违规户外广告": 3,
-    "垃圾站(箱)满溢": 3, "沿街晾挂": 2, "共享单车乱象": 2, "施工占道": 1.5, "绿地脏乱": 1.5, "道路破损": 1.5,
+    "暴露垃圾": 16,
+    "乱堆杂物": 10,
+    "占道经营": 9,
+    "非法小广告": 9,
+    "机动车乱停放": 7,
+    "道路不洁": 6,
+    "积存垃圾渣土": 5,
+    "店外经营": 5,
+    "无照经营游商": 4,
+    "非机动车乱停放": 4,
+    "违规户外广告": 3,
+    "垃圾站(箱)满溢": 3,
+    "沿街晾挂": 2,
+    "共享单车乱象": 2,
+    "施工占道": 1.5,
+    "绿地脏乱": 1.5,
+    "道路破损": 1.5,
 }
 MARKET_EVENTS = {"占道经营", "店外经营", "无照经营游商", "农贸市场秩序问题", "乱堆杂物"}
 EVENT_SHARE = 0.78
@@ -109,9 +144,11 @@ class HistoryGenerator:
         self.center = self.world.center
         self.people = self._people(city)
         self.categories, self.category_weights = self._categories()
-        self.grids = list(Grid.objects.filter(district__path__startswith=city.path)
-                          .values("pk", "code", "community_id", "street_id", "district_id", "supervisor_id",
-                                  "geometry"))
+        self.grids = list(
+            Grid.objects.filter(district__path__startswith=city.path).values(
+                "pk", "code", "community_id", "street_id", "district_id", "supervisor_id", "geometry"
+            )
+        )
         self.cells = [cell_of(g["geometry"]) for g in self.grids]
         general, market = self._grid_weights()
         self.general_cum, self.market_cum = list(accumulate(general)), list(accumulate(market))
@@ -136,8 +173,9 @@ class HistoryGenerator:
         return by_role
 
     def _categories(self):
-        categories = list(Category.objects.filter(is_active=True, major__scheme="gbt47678.5-2026")
-                          .select_related("major"))
+        categories = list(
+            Category.objects.filter(is_active=True, major__scheme="gbt47678.5-2026").select_related("major")
+        )
         weights = []
         components = sum(1 for c in categories if c.major.kind == CategoryKind.COMPONENT)
         hot_total = sum(HOT_EVENTS.values())
@@ -150,17 +188,22 @@ class HistoryGenerator:
 
     def _grid_weights(self):
         rng = self.rng
-        centers = [(rng.uniform(10, 176), rng.uniform(10, 176), rng.uniform(4, 14), rng.uniform(2, 8))
-                   for _ in range(HOTSPOTS)]
-        general = [0.4 + sum(h * math.exp(-((c - x) ** 2 + (r - y) ** 2) / (2 * s * s)) for x, y, s, h in centers)
-                   for c, r in self.cells]
+        centers = [
+            (rng.uniform(10, 176), rng.uniform(10, 176), rng.uniform(4, 14), rng.uniform(2, 8)) for _ in range(HOTSPOTS)
+        ]
+        general = [
+            0.4 + sum(h * math.exp(-((c - x) ** 2 + (r - y) ** 2) / (2 * s * s)) for x, y, s, h in centers)
+            for c, r in self.cells
+        ]
         market_cells = []
         for place in Place.objects.filter(kind="market"):
             col = (place.location.x - lonlat(0, 0)[0]) / (lonlat(1, 0)[0] - lonlat(0, 0)[0])
             row = (lonlat(0, 0)[1] - place.location.y) / (lonlat(0, 0)[1] - lonlat(0, 1)[1])
             market_cells.append((col, row))
-        market = [w + sum(10 * math.exp(-((c - x) ** 2 + (r - y) ** 2) / 8) for x, y in market_cells)
-                  for w, (c, r) in zip(general, self.cells, strict=True)]
+        market = [
+            w + sum(10 * math.exp(-((c - x) ** 2 + (r - y) ** 2) / 8) for x, y in market_cells)
+            for w, (c, r) in zip(general, self.cells, strict=True)
+        ]
         return general, market
 
     def _owners(self, city):
@@ -175,16 +218,21 @@ class HistoryGenerator:
 
     # --- time -----------------------------------------------------------------------------------------
     def _report_times(self, month_start: dt.date, count: int) -> list[dt.datetime]:
-        days = [month_start + dt.timedelta(days=i) for i in range(31)
-                if (month_start + dt.timedelta(days=i)).month == month_start.month]
-        weights = [WEEKDAY_WEIGHT[d.weekday()] * (1.0 if self.cal.is_workday(d) or d.weekday() >= 5 else 0.4)
-                   for d in days]
+        days = [
+            month_start + dt.timedelta(days=i)
+            for i in range(31)
+            if (month_start + dt.timedelta(days=i)).month == month_start.month
+        ]
+        weights = [
+            WEEKDAY_WEIGHT[d.weekday()] * (1.0 if self.cal.is_workday(d) or d.weekday() >= 5 else 0.4) for d in days
+        ]
         hours, hour_weights = list(HOUR_WEIGHT), list(HOUR_WEIGHT.values())
         times = []
         for day in self.rng.choices(days, weights, k=count):
             hour = self.rng.choices(hours, hour_weights)[0]
-            times.append(dt.datetime.combine(day, dt.time(hour, self.rng.randrange(60), self.rng.randrange(60)),
-                                             self.tz))
+            times.append(
+                dt.datetime.combine(day, dt.time(hour, self.rng.randrange(60), self.rng.randrange(60)), self.tz)
+            )
         return sorted(times)
 
     def _after(self, start, stage, on_time_share):
@@ -215,8 +263,7 @@ class HistoryGenerator:
         at = max(at, story.last_at)
         if at > self.end:
             raise Stop
-        move = Move(case=story.case, actor=actor, action=action, now=at, world=self.world, steps=story.steps,
-                    note=note)
+        move = Move(case=story.case, actor=actor, action=action, now=at, world=self.world, steps=story.steps, note=note)
         story.events.append(move.event(decide(move, **params)))
         story.script.append((action, actor, at, note, params))
         story.last_at = at
@@ -268,8 +315,9 @@ class HistoryGenerator:
         t = self.act(story, dispatcher, Action.DISPATCH, t, unit=owner)
         if owner.kind == OrgKind.DISTRICT_PLATFORM:
             t = self._after(t, Stage.DISPATCH, p["center_on_time"])
-            unit = (self.street_office.get(case.street_id) if rng.random() < 0.8 else None) or \
-                self.government[case.district_id]
+            unit = (self.street_office.get(case.street_id) if rng.random() < 0.8 else None) or self.government[
+                case.district_id
+            ]
             t = self.act(story, self._operator(owner), Action.REDISPATCH, t, unit=unit)
         if rng.random() < p["cancelled"]:
             t = self.cal.add(t, dt.timedelta(hours=rng.uniform(0.5, 6)))
@@ -327,15 +375,27 @@ class HistoryGenerator:
             road = self.road_index.nearest(col + 0.5, row + 0.5)
             self.nearest_road[index] = f"{road.name}附近" if road else ""
         supervisor_source = source in SUPERVISOR_SOURCES
-        reporter = (self.by_id.get(grid["supervisor_id"]) or self._who(Role.SUPERVISOR)) if supervisor_source \
+        reporter = (
+            (self.by_id.get(grid["supervisor_id"]) or self._who(Role.SUPERVISOR))
+            if supervisor_source
             else self._who(Role.INTAKE_OPERATOR)
+        )
         case = Case(
-            source=source, category=category, urgency=category.urgency, description=f"{category.name}",
-            address=self.nearest_road[index], location=Point(*lonlat(x, y), srid=4326), grid_id=grid["pk"],
-            community=self.orgs[grid["community_id"]], street=self.orgs[grid["street_id"]],
-            district=self.orgs[grid["district_id"]], reporter=reporter, reporter_name=reporter.get_full_name(),
+            source=source,
+            category=category,
+            urgency=category.urgency,
+            description=f"{category.name}",
+            address=self.nearest_road[index],
+            location=Point(*lonlat(x, y), srid=4326),
+            grid_id=grid["pk"],
+            community=self.orgs[grid["community_id"]],
+            street=self.orgs[grid["street_id"]],
+            district=self.orgs[grid["district_id"]],
+            reporter=reporter,
+            reporter_name=reporter.get_full_name(),
             self_handled=source == CaseSource.SUPERVISOR and rng.random() < PROFILE["self_handled"],
-            reported_at=reported_at, created_by=reporter,
+            reported_at=reported_at,
+            created_by=reporter,
         )
         case.grid_supervisor_id = grid["supervisor_id"]
         return case
@@ -370,8 +430,15 @@ class HistoryGenerator:
         return len(stories), sum(1 for s in stories for e in s.events if e.action == Action.DISPATCH)
 
 
-def generate_history(*, months: int = 12, seed: int = 2026, scale: float = 1.0, end: dt.datetime | None = None,
-                     progress=None, processes: int = 1) -> dict[str, int]:
+def generate_history(
+    *,
+    months: int = 12,
+    seed: int = 2026,
+    scale: float = 1.0,
+    end: dt.datetime | None = None,
+    progress=None,
+    processes: int = 1,
+) -> dict[str, int]:
     """Cases for the ``months`` calendar months up to ``end`` (default now; the current month is partial),
     the same for any number of ``processes``."""
     end = end or timezone.now()

@@ -17,20 +17,83 @@ from accounts.services import create_organization, create_user
 CITY_CODE = "990100"
 DISTRICTS = [("东城区", 10), ("西城区", 10), ("南湖区", 9), ("北山区", 9), ("新区", 9)]
 STREET_NAMES = [
-    "春晖", "秋月", "长安", "广益", "惠泉", "梅园", "荣巷", "清名", "扬名", "金星", "太湖", "蠡园",
-    "河埒", "华庄", "雪浪", "马山", "东亭", "安镇", "羊尖", "鹅湖", "东港", "锡北", "云林", "前洲",
-    "玉祁", "洛社", "阳山", "钱桥", "东绛", "堰桥", "旺庄", "硕放", "江溪", "新安", "鸿山", "梅村",
-    "北塘", "黄巷", "山北", "惠山", "通江", "崇安", "广瑞", "上马墩", "南禅寺", "迎龙桥", "金匮",
+    "春晖",
+    "秋月",
+    "长安",
+    "广益",
+    "惠泉",
+    "梅园",
+    "荣巷",
+    "清名",
+    "扬名",
+    "金星",
+    "太湖",
+    "蠡园",
+    "河埒",
+    "华庄",
+    "雪浪",
+    "马山",
+    "东亭",
+    "安镇",
+    "羊尖",
+    "鹅湖",
+    "东港",
+    "锡北",
+    "云林",
+    "前洲",
+    "玉祁",
+    "洛社",
+    "阳山",
+    "钱桥",
+    "东绛",
+    "堰桥",
+    "旺庄",
+    "硕放",
+    "江溪",
+    "新安",
+    "鸿山",
+    "梅村",
+    "北塘",
+    "黄巷",
+    "山北",
+    "惠山",
+    "通江",
+    "崇安",
+    "广瑞",
+    "上马墩",
+    "南禅寺",
+    "迎龙桥",
+    "金匮",
 ]
 COMMUNITY_SUFFIXES = ["新村", "花园", "家园", "苑", "里", "坊", "湾", "园", "庄", "桥"]
 DEPARTMENTS = [
-    "市政设施管理处", "城市照明管理处", "园林绿化管理局", "环境卫生管理处", "水利局", "交通运输局",
-    "公安局交通警察支队", "住房和城乡建设局", "自然资源和规划局", "市场监督管理局", "生态环境局",
-    "文化广电和旅游局", "城市管理行政执法支队", "河道管理处", "人民防空办公室",
+    "市政设施管理处",
+    "城市照明管理处",
+    "园林绿化管理局",
+    "环境卫生管理处",
+    "水利局",
+    "交通运输局",
+    "公安局交通警察支队",
+    "住房和城乡建设局",
+    "自然资源和规划局",
+    "市场监督管理局",
+    "生态环境局",
+    "文化广电和旅游局",
+    "城市管理行政执法支队",
+    "河道管理处",
+    "人民防空办公室",
 ]
 COMPANIES = [
-    "自来水公司", "燃气集团", "供电公司", "电信公司", "移动通信公司", "联通公司", "广电网络公司",
-    "公交集团", "排水公司", "热力公司",
+    "自来水公司",
+    "燃气集团",
+    "供电公司",
+    "电信公司",
+    "移动通信公司",
+    "联通公司",
+    "广电网络公司",
+    "公交集团",
+    "排水公司",
+    "热力公司",
 ]
 DEMO_PASSWORD = "demo1234"
 DEMO_ACCOUNTS = [  # username, full name, role, where
@@ -54,30 +117,56 @@ def build_demo_organizations(seed: int = 2026) -> Organization:
     create_organization(name="市数字城管指挥中心", code=f"{CITY_CODE}-C", kind=OrgKind.COMMAND_CENTER, parent=city)
     create_organization(name="市信息采集监督队", code=f"{CITY_CODE}-T", kind=OrgKind.SUPERVISOR_TEAM, parent=city)
     for i, name in enumerate(DEPARTMENTS, 1):
-        create_organization(name=f"市{name}", code=f"{CITY_CODE}-D{i:02}", kind=OrgKind.HANDLING_UNIT,
-                            parent=city, unit_type=UnitType.FUNCTIONAL_DEPARTMENT)
+        create_organization(
+            name=f"市{name}",
+            code=f"{CITY_CODE}-D{i:02}",
+            kind=OrgKind.HANDLING_UNIT,
+            parent=city,
+            unit_type=UnitType.FUNCTIONAL_DEPARTMENT,
+        )
     for i, name in enumerate(COMPANIES, 1):
-        create_organization(name=f"示范市{name}", code=f"{CITY_CODE}-E{i:02}", kind=OrgKind.HANDLING_UNIT,
-                            parent=city, unit_type=UnitType.COMPANY)
+        create_organization(
+            name=f"示范市{name}",
+            code=f"{CITY_CODE}-E{i:02}",
+            kind=OrgKind.HANDLING_UNIT,
+            parent=city,
+            unit_type=UnitType.COMPANY,
+        )
     streets = iter(STREET_NAMES)
     for d, (district_name, street_count) in enumerate(DISTRICTS, 1):
         district_code = f"9901{d:02}"
         district = create_organization(name=district_name, code=district_code, kind=OrgKind.DISTRICT, parent=city)
-        create_organization(name=f"{district_name}数字城管平台", code=f"{district_code}-P",
-                            kind=OrgKind.DISTRICT_PLATFORM, parent=district)
-        create_organization(name=f"{district_name}人民政府", code=f"{district_code}-G", kind=OrgKind.HANDLING_UNIT,
-                            parent=district, unit_type=UnitType.DISTRICT_GOVERNMENT)
+        create_organization(
+            name=f"{district_name}数字城管平台",
+            code=f"{district_code}-P",
+            kind=OrgKind.DISTRICT_PLATFORM,
+            parent=district,
+        )
+        create_organization(
+            name=f"{district_name}人民政府",
+            code=f"{district_code}-G",
+            kind=OrgKind.HANDLING_UNIT,
+            parent=district,
+            unit_type=UnitType.DISTRICT_GOVERNMENT,
+        )
         for s in range(1, street_count + 1):
             street_name = f"{next(streets)}街道"
             street_code = f"{district_code}{s:03}"
             street = create_organization(name=street_name, code=street_code, kind=OrgKind.STREET, parent=district)
-            create_organization(name=f"{street_name}办事处", code=f"{street_code}-S", kind=OrgKind.HANDLING_UNIT,
-                                parent=street, unit_type=UnitType.STREET_OFFICE)
+            create_organization(
+                name=f"{street_name}办事处",
+                code=f"{street_code}-S",
+                kind=OrgKind.HANDLING_UNIT,
+                parent=street,
+                unit_type=UnitType.STREET_OFFICE,
+            )
             suffixes = rng.sample(COMMUNITY_SUFFIXES, rng.randint(5, 8))
             for c, suffix in enumerate(suffixes, 1):
                 create_organization(
                     name=f"{street_name[:-2]}{suffix}社区",
-                    code=f"{street_code}{c:03}", kind=OrgKind.COMMUNITY, parent=street,
+                    code=f"{street_code}{c:03}",
+                    kind=OrgKind.COMMUNITY,
+                    parent=street,
                 )
     return city
 
@@ -92,8 +181,14 @@ def create_demo_accounts(city: Organization, password: str = DEMO_PASSWORD) -> l
         "street": Organization.objects.get(code="990101001-S"),
     }
     return [
-        create_user(username=username, password=password, organization=places[where], roles=(role,),
-                    full_name=full_name, is_superuser=role == Role.ADMINISTRATOR)
+        create_user(
+            username=username,
+            password=password,
+            organization=places[where],
+            roles=(role,),
+            full_name=full_name,
+            is_superuser=role == Role.ADMINISTRATOR,
+        )
         for username, full_name, role, where in DEMO_ACCOUNTS
     ]
 
@@ -135,9 +230,9 @@ def create_demo_staff(city: Organization, password: str = DEMO_PASSWORD, seed: i
     User.objects.bulk_create([user for user, _role in planned])
     users = {u.username: u for u in User.objects.filter(username__in=[u.username for u, _r in planned])}
     groups = {g.name: g for g in Group.objects.all()}
-    User.groups.through.objects.bulk_create([
-        User.groups.through(user_id=users[u.username].pk, group_id=groups[role].pk) for u, role in planned
-    ])
+    User.groups.through.objects.bulk_create(
+        [User.groups.through(user_id=users[u.username].pk, group_id=groups[role].pk) for u, role in planned]
+    )
     by_role: dict[str, list[User]] = {}
     for user in User.objects.filter(organization__path__startswith=city.path).prefetch_related("groups"):
         for role in user.roles:

@@ -16,13 +16,22 @@ class ResponsibilityRuleAdmin(admin.ModelAdmin):
     list_select_related = ("category", "major", "area", "unit")
 
     def get_urls(self):
-        return [path("gaps/", self.admin_site.admin_view(self.gaps_view), name="dispatch_rule_gaps"),
-                *super().get_urls()]
+        return [
+            path("gaps/", self.admin_site.admin_view(self.gaps_view), name="dispatch_rule_gaps"),
+            *super().get_urls(),
+        ]
 
     def gaps_view(self, request):
         gaps = rule_gaps(request.GET.get("kind", "street"))
-        return TemplateResponse(request, "admin/dispatch/rule_gaps.html", {
-            **self.admin_site.each_context(request), "title": _("Categories × areas without exactly one owner"),
-            "missing": [g for g in gaps if not g.units][:2000], "ties": [g for g in gaps if g.units],
-            "missing_count": sum(1 for g in gaps if not g.units), "opts": self.model._meta,
-        })
+        return TemplateResponse(
+            request,
+            "admin/dispatch/rule_gaps.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Categories × areas without exactly one owner"),
+                "missing": [g for g in gaps if not g.units][:2000],
+                "ties": [g for g in gaps if g.units],
+                "missing_count": sum(1 for g in gaps if not g.units),
+                "opts": self.model._meta,
+            },
+        )

@@ -16,15 +16,27 @@ class ResponsibilityRule(models.Model):
     deeper area (community > street > district > city > anywhere); then a named component owner.
     """
 
-    category = models.ForeignKey(Category, models.CASCADE, null=True, blank=True, related_name="rules",
-                                 verbose_name=_("minor category"))
-    major = models.ForeignKey(MajorCategory, models.CASCADE, null=True, blank=True, related_name="rules",
-                              verbose_name=_("major category"))
-    area = models.ForeignKey(Organization, models.CASCADE, null=True, blank=True, related_name="area_rules",
-                             verbose_name=_("area"), limit_choices_to={"kind__in": AREA_KINDS})
+    category = models.ForeignKey(
+        Category, models.CASCADE, null=True, blank=True, related_name="rules", verbose_name=_("minor category")
+    )
+    major = models.ForeignKey(
+        MajorCategory, models.CASCADE, null=True, blank=True, related_name="rules", verbose_name=_("major category")
+    )
+    area = models.ForeignKey(
+        Organization,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="area_rules",
+        verbose_name=_("area"),
+        limit_choices_to={"kind__in": AREA_KINDS},
+    )
     component_owner = models.CharField(_("component owner"), max_length=100, blank=True)
     unit = models.ForeignKey(
-        Organization, models.CASCADE, related_name="unit_rules", verbose_name=_("responsible unit"),
+        Organization,
+        models.CASCADE,
+        related_name="unit_rules",
+        verbose_name=_("responsible unit"),
         limit_choices_to={"kind__in": (OrgKind.HANDLING_UNIT, OrgKind.DISTRICT_PLATFORM)},
     )
     is_active = models.BooleanField(_("active"), default=True)

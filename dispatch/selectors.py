@@ -22,7 +22,8 @@ def _area_chain(areas) -> set[int]:
 
 def _best(candidates: list[ResponsibilityRule], area_ids: set[int], owner: str = "") -> list[ResponsibilityRule]:
     matching = [
-        r for r in candidates
+        r
+        for r in candidates
         if (r.area_id is None or r.area_id in area_ids) and (not r.component_owner or r.component_owner == owner)
     ]
     if not matching:
@@ -34,10 +35,15 @@ def _best(candidates: list[ResponsibilityRule], area_ids: set[int], owner: str =
 
 def best_rules(category: Category, areas, component_owner: str = "") -> list[ResponsibilityRule]:
     """The most specific matching rules; exactly one unless the rule set has a gap (none) or a tie."""
-    candidates = ResponsibilityRule.objects.filter(is_active=True, unit__is_active=True).filter(
-        Q(category=category) | Q(category__isnull=True, major=category.major_id)
-        | Q(category__isnull=True, major__isnull=True)
-    ).select_related("area", "unit")
+    candidates = (
+        ResponsibilityRule.objects.filter(is_active=True, unit__is_active=True)
+        .filter(
+            Q(category=category)
+            | Q(category__isnull=True, major=category.major_id)
+            | Q(category__isnull=True, major__isnull=True)
+        )
+        .select_related("area", "unit")
+    )
     return _best(list(candidates), _area_chain(areas), component_owner)
 
 
@@ -50,8 +56,7 @@ class Gap:
 
 def rule_gaps(area_kind: str = OrgKind.STREET) -> list[Gap]:
     """Every (active category × area of ``area_kind``) with no responsible unit or with a tie."""
-    rules = list(ResponsibilityRule.objects.filter(is_active=True, unit__is_active=True)
-                 .select_related("unit", "area"))
+    rules = list(ResponsibilityRule.objects.filter(is_active=True, unit__is_active=True).select_related("unit", "area"))
     by_category, by_major, anywhere = defaultdict(list), defaultdict(list), []
     for rule in rules:
         if rule.category_id:

@@ -30,10 +30,20 @@ def _chart(points) -> str:
     labels = {r.name: str(r.label) for r in indicators.RATES}
     fig, ax = plt.subplots(figsize=(7.2, 2.6), dpi=150)
     months = [m.strftime("%Y-%m") for m, _r in points]
-    for name, colour in (("on_time_handling_rate", "#0b5394"), ("closure_rate", "#2f9e44"),
-                         ("on_time_closure_rate", "#e8590c")):
-        ax.plot(range(len(months)), [100 * (r.get(name) or 0) for _m, r in points], marker="o", color=colour,
-                label=labels[name], linewidth=1.6, markersize=3)
+    for name, colour in (
+        ("on_time_handling_rate", "#0b5394"),
+        ("closure_rate", "#2f9e44"),
+        ("on_time_closure_rate", "#e8590c"),
+    ):
+        ax.plot(
+            range(len(months)),
+            [100 * (r.get(name) or 0) for _m, r in points],
+            marker="o",
+            color=colour,
+            label=labels[name],
+            linewidth=1.6,
+            markersize=3,
+        )
     ax.set_xticks(range(len(months)), months)
     ax.set_ylim(85, 100)
     ax.yaxis.set_major_formatter(lambda v, _p: f"{v:.0f}%")
@@ -58,16 +68,25 @@ def context(snapshot: Snapshot) -> dict:
     rates = {r.name: r.label for r in indicators.RATES}
     units = ranked("unit")
     return {
-        "snapshot": snapshot, "month": month, "city": snapshot.rows.get(object_type="city"),
+        "snapshot": snapshot,
+        "month": month,
+        "city": snapshot.rows.get(object_type="city"),
         "previous_city": previous.rows.filter(object_type="city").first() if previous else None,
-        "key_rates": [(k, rates[k]) for k in KEY_RATES], "districts": ranked("district"), "units": units,
+        "key_rates": [(k, rates[k]) for k in KEY_RATES],
+        "districts": ranked("district"),
+        "units": units,
         "streets": ranked("street")[:15],
-        "top_categories": cases.values("category__name", "category__major__name").annotate(n=Count("pk"))
+        "top_categories": cases.values("category__name", "category__major__name")
+        .annotate(n=Count("pk"))
         .order_by("-n")[:10],
         "hot_streets": cases.values("street__name", "district__name").annotate(n=Count("pk")).order_by("-n")[:10],
-        "problem_units": sorted((s for s in units if s.row.counts["overdue_now"] or s.row.counts["reworked"]),
-                                key=lambda s: -(s.row.counts["overdue_now"] + s.row.counts["reworked"]))[:15],
-        "chart": _chart(trend(months_back(month, 12))), "generated": timezone.now(), "font": FONT,
+        "problem_units": sorted(
+            (s for s in units if s.row.counts["overdue_now"] or s.row.counts["reworked"]),
+            key=lambda s: -(s.row.counts["overdue_now"] + s.row.counts["reworked"]),
+        )[:15],
+        "chart": _chart(trend(months_back(month, 12))),
+        "generated": timezone.now(),
+        "font": FONT,
     }
 
 

@@ -28,7 +28,8 @@ def queue_deliveries(bulletin: Bulletin) -> list[Delivery]:
         for address in recipients.addresses:
             if address not in made:
                 made[address], _created = Delivery.objects.get_or_create(
-                    bulletin=bulletin, email=address, defaults={"recipient_list": recipients})
+                    bulletin=bulletin, email=address, defaults={"recipient_list": recipients}
+                )
     return list(made.values())
 
 
@@ -40,15 +41,15 @@ def send(delivery: Delivery) -> bool:
         message = EmailMessage(
             subject=_("Digital city management bulletin, %(month)s") % {"month": f"{bulletin.month:%Y-%m}"},
             body=_("The monthly bulletin of %(month)s is attached.") % {"month": f"{bulletin.month:%Y-%m}"},
-            from_email=settings.DEFAULT_FROM_EMAIL, to=[delivery.email],
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[delivery.email],
         )
         with bulletin.pdf.open("rb") as pdf:
             message.attach(f"bulletin-{bulletin.month:%Y-%m}.pdf", pdf.read(), "application/pdf")
         message.send(fail_silently=False)
     except Exception as error:  # noqa: BLE001 - any failure is recorded and retried
         delivery.last_error = f"{timezone.now():%Y-%m-%d %H:%M:%S} {error!r}"[:2000]
-        log.warning("bulletin %s to %s failed (attempt %d): %r", bulletin.pk, delivery.email, delivery.attempts,
-                    error)
+        log.warning("bulletin %s to %s failed (attempt %d): %r", bulletin.pk, delivery.email, delivery.attempts, error)
         if delivery.attempts >= MAX_ATTEMPTS:
             delivery.status = DeliveryStatus.FAILED
             _tell_center(delivery)
@@ -61,7 +62,15 @@ def send(delivery: Delivery) -> bool:
 
 def _tell_center(delivery: Delivery) -> None:
     center = Organization.objects.filter(kind=OrgKind.COMMAND_CENTER).order_by("depth").first()
-    notify(case=None, organization=center, kind="delivery",
-           message=_("The bulletin of %(month)s could not be sent to %(email)s after %(n)d attempts: %(error)s")
-           % {"month": f"{delivery.bulletin.month:%Y-%m}", "email": delivery.email, "n": delivery.attempts,
-              "error": delivery.last_error[-120:]})
+    notify(
+        case=None,
+        organization=center,
+        kind="delivery",
+        message=_("The bulletin of %(month)s could not be sent to %(email)s after %(n)d attempts: %(error)s")
+        % {
+            "month": f"{delivery.bulletin.month:%Y-%m}",
+            "email": delivery.email,
+            "n": delivery.attempts,
+            "error": delivery.last_error[-120:],
+        },
+    )

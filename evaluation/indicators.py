@@ -123,8 +123,7 @@ RATES = [
     Rate("valid_report_rate", _("Valid report rate"), "valid", "reports"),
     Rate("on_time_verification_rate", _("On-time verification rate"), "verified_on_time", "to_verify"),
     Rate("accurate_registration_rate", _("Accurate registration rate"), "voided", "registered", complement=True),
-    Rate("accurate_dispatch_rate", _("Accurate dispatch rate"), "wrongly_dispatched", "dispatched",
-         complement=True),
+    Rate("accurate_dispatch_rate", _("Accurate dispatch rate"), "wrongly_dispatched", "dispatched", complement=True),
     Rate("on_time_registration_rate", _("On-time registration rate"), "registered_on_time", "registered"),
     Rate("on_time_dispatch_rate", _("On-time dispatch rate"), "dispatched_on_time", "dispatched"),
 ]
@@ -149,15 +148,18 @@ def cohort(start: dt.date, end: dt.date) -> QuerySet[Case]:
     """Cases reported in [start, end] (local dates), as a range of times so that the index serves it (a
     ``__date`` lookup converts every row's time, in a Python function on SQLite)."""
     tz = timezone.get_current_timezone()
-    return Case.objects.filter(reported_at__gte=dt.datetime.combine(start, dt.time(), tz),
-                               reported_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tz))
+    return Case.objects.filter(
+        reported_at__gte=dt.datetime.combine(start, dt.time(), tz),
+        reported_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tz),
+    )
 
 
 def count_rows(cases: QuerySet[Case], object_type: str, as_of: dt.datetime) -> list[dict[str, Any]]:
     """One row per evaluation object: its id and every count, in a single grouped query."""
     conditions = facts(as_of)
-    aggregates: dict[str, Aggregate | Coalesce] = {name: Count("pk", filter=condition)
-                                                  for name, condition in conditions.items()}
+    aggregates: dict[str, Aggregate | Coalesce] = {
+        name: Count("pk", filter=condition) for name, condition in conditions.items()
+    }
     aggregates |= {name: Coalesce(Sum(field), 0) for name, field in SUMS.items()}
     field = OBJECTS[object_type]
     if field is None:
@@ -193,10 +195,14 @@ def count_all(cases: QuerySet[Case], as_of: dt.datetime) -> dict[str, list[dict[
                     cursor.execute(f"SELECT NULL, {counts} FROM evaluation_facts")
                 else:
                     column = f"g_{object_type}"
-                    cursor.execute(f"SELECT {column}, {counts} FROM evaluation_facts WHERE {column} IS NOT NULL "
-                                   f"GROUP BY {column} ORDER BY {column}")
-                result[object_type] = [{"object_id": row[0], **dict(zip(names, map(int, row[1:]), strict=True))}
-                                       for row in cursor.fetchall()]
+                    cursor.execute(
+                        f"SELECT {column}, {counts} FROM evaluation_facts WHERE {column} IS NOT NULL "
+                        f"GROUP BY {column} ORDER BY {column}"
+                    )
+                result[object_type] = [
+                    {"object_id": row[0], **dict(zip(names, map(int, row[1:]), strict=True))}
+                    for row in cursor.fetchall()
+                ]
         finally:
             cursor.execute("DROP TABLE IF EXISTS evaluation_facts")
     return result

@@ -25,8 +25,10 @@ def _steps(cases, as_of, stage, outcomes=None):
     steps = CaseStep.objects.filter(case__in=cases, stage=stage, completed_at__lte=as_of, person__isnull=False)
     if outcomes:
         steps = steps.filter(outcome__in=outcomes)
-    return {row["person"]: (row["n"], row["on_time"]) for row in steps.values("person").annotate(
-        n=Count("pk"), on_time=Count("pk", filter=Q(on_time=True)))}
+    return {
+        row["person"]: (row["n"], row["on_time"])
+        for row in steps.values("person").annotate(n=Count("pk"), on_time=Count("pk", filter=Q(on_time=True)))
+    }
 
 
 def post_counts(cases, as_of) -> dict[str, dict[int, dict[str, int]]]:
@@ -34,12 +36,19 @@ def post_counts(cases, as_of) -> dict[str, dict[int, dict[str, int]]]:
     rows: dict[str, dict[int, dict[str, int]]] = {post: defaultdict(dict) for post in POSTS}
     registered = Q(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), action=Action.REGISTER)))
     valid = registered & ~Q(state__in=(CaseState.NOT_ACCEPTED, CaseState.NOT_REGISTERED, CaseState.CANCELLED))
-    for row in cases.filter(source__in=SUPERVISOR_SOURCES, reporter__isnull=False).values("reporter").annotate(
-            reports=Count("pk"), valid=Count("pk", filter=valid), registered=Count("pk", filter=registered)):
+    for row in (
+        cases.filter(source__in=SUPERVISOR_SOURCES, reporter__isnull=False)
+        .values("reporter")
+        .annotate(reports=Count("pk"), valid=Count("pk", filter=valid), registered=Count("pk", filter=registered))
+    ):
         rows["supervisor"][row["reporter"]] |= {k: row[k] for k in ("reports", "valid", "registered")}
     found = Exists(CaseStep.objects.filter(case=OuterRef("pk"), stage=Stage.VERIFY, outcome=StepOutcome.FOUND))
-    for row in cases.exclude(source__in=SUPERVISOR_SOURCES).filter(found, grid__supervisor__isnull=False).values(
-            "grid__supervisor").annotate(missed=Count("pk")):
+    for row in (
+        cases.exclude(source__in=SUPERVISOR_SOURCES)
+        .filter(found, grid__supervisor__isnull=False)
+        .values("grid__supervisor")
+        .annotate(missed=Count("pk"))
+    ):
         rows["supervisor"][row["grid__supervisor"]]["missed"] = row["missed"]
     for stage, prefix in ((Stage.VERIFY, "verified"), (Stage.CHECK, "checked")):
         for person, (n, on_time) in _steps(cases, as_of, stage).items():
@@ -51,8 +60,11 @@ def post_counts(cases, as_of) -> dict[str, dict[int, dict[str, int]]]:
         rows["intake"][person] |= {"check_sent": n, "check_sent_on_time": on_time}
     for person, (n, on_time) in _steps(cases, as_of, Stage.REGISTER, (StepOutcome.REGISTERED,)).items():
         rows["shift_leader"][person] |= {"registered": n, "registered_on_time": on_time}
-    for row in CaseEvent.objects.filter(case__in=cases, action=Action.REGISTER, at__lte=as_of,
-                                        case__state=CaseState.CANCELLED).values("actor").annotate(n=Count("pk")):
+    for row in (
+        CaseEvent.objects.filter(case__in=cases, action=Action.REGISTER, at__lte=as_of, case__state=CaseState.CANCELLED)
+        .values("actor")
+        .annotate(n=Count("pk"))
+    ):
         rows["shift_leader"][row["actor"]]["voided"] = row["n"]
     for person, (n, on_time) in _steps(cases, as_of, Stage.CLOSE, (StepOutcome.CLOSED,)).items():
         rows["shift_leader"][person] |= {"closed": n, "closed_on_time": on_time}
@@ -65,12 +77,17 @@ def post_counts(cases, as_of) -> dict[str, dict[int, dict[str, int]]]:
 
 def _wrong_dispatches(cases, as_of) -> dict[int, int]:
     """Who sent each returned case to the unit that returned it (the dispatch just before the return)."""
-    sender = CaseEvent.objects.filter(case=OuterRef("case"), action=Action.DISPATCH, at__lte=OuterRef("at")).order_by(
-        "-at", "-pk").values("actor")[:1]
+    sender = (
+        CaseEvent.objects.filter(case=OuterRef("case"), action=Action.DISPATCH, at__lte=OuterRef("at"))
+        .order_by("-at", "-pk")
+        .values("actor")[:1]
+    )
     returns = CaseEvent.objects.filter(case__in=cases, action=Action.RETURN, at__lte=as_of).annotate(
-        dispatcher=Subquery(sender))
-    return {row["dispatcher"]: row["n"] for row in returns.values("dispatcher").annotate(n=Count("pk"))
-            if row["dispatcher"]}
+        dispatcher=Subquery(sender)
+    )
+    return {
+        row["dispatcher"]: row["n"] for row in returns.values("dispatcher").annotate(n=Count("pk")) if row["dispatcher"]
+    }
 
 
 def _rate(counts, numerator, denominator, complement=False):
@@ -82,16 +99,25 @@ def _rate(counts, numerator, denominator, complement=False):
 
 
 POST_RATES = {
-    "supervisor": {"valid_report_rate": ("valid", "reports", False), "missed_rate": ("missed", "registered", False),
-                   "on_time_verification_rate": ("verified_on_time", "verified", False),
-                   "on_time_check_rate": ("checked_on_time", "checked", False)},
-    "intake": {"on_time_intake_rate": ("accepted_on_time", "accepted", False),
-               "check_sent_on_time_rate": ("check_sent_on_time", "check_sent", False)},
-    "shift_leader": {"on_time_registration_rate": ("registered_on_time", "registered", False),
-                     "accurate_registration_rate": ("voided", "registered", True),
-                     "on_time_closure_review_rate": ("closed_on_time", "closed", False)},
-    "dispatcher": {"on_time_dispatch_rate": ("dispatched_on_time", "dispatched", False),
-                   "accurate_dispatch_rate": ("wrongly_dispatched", "dispatched", True)},
+    "supervisor": {
+        "valid_report_rate": ("valid", "reports", False),
+        "missed_rate": ("missed", "registered", False),
+        "on_time_verification_rate": ("verified_on_time", "verified", False),
+        "on_time_check_rate": ("checked_on_time", "checked", False),
+    },
+    "intake": {
+        "on_time_intake_rate": ("accepted_on_time", "accepted", False),
+        "check_sent_on_time_rate": ("check_sent_on_time", "check_sent", False),
+    },
+    "shift_leader": {
+        "on_time_registration_rate": ("registered_on_time", "registered", False),
+        "accurate_registration_rate": ("voided", "registered", True),
+        "on_time_closure_review_rate": ("closed_on_time", "closed", False),
+    },
+    "dispatcher": {
+        "on_time_dispatch_rate": ("dispatched_on_time", "dispatched", False),
+        "accurate_dispatch_rate": ("wrongly_dispatched", "dispatched", True),
+    },
 }
 
 
@@ -100,11 +126,15 @@ def post_rates(post: str, counts: dict) -> dict:
 
 
 POST_LABELS = {
-    "valid_report_rate": _("Valid report rate"), "missed_rate": _("Missed report rate"),
-    "on_time_verification_rate": _("On-time verification rate"), "on_time_check_rate": _("On-time check rate"),
-    "on_time_intake_rate": _("On-time intake rate"), "check_sent_on_time_rate": _("Check tasks sent on time"),
+    "valid_report_rate": _("Valid report rate"),
+    "missed_rate": _("Missed report rate"),
+    "on_time_verification_rate": _("On-time verification rate"),
+    "on_time_check_rate": _("On-time check rate"),
+    "on_time_intake_rate": _("On-time intake rate"),
+    "check_sent_on_time_rate": _("Check tasks sent on time"),
     "on_time_registration_rate": _("On-time registration rate"),
     "accurate_registration_rate": _("Accurate registration rate"),
     "on_time_closure_review_rate": _("On-time closure review rate"),
-    "on_time_dispatch_rate": _("On-time dispatch rate"), "accurate_dispatch_rate": _("Accurate dispatch rate"),
+    "on_time_dispatch_rate": _("On-time dispatch rate"),
+    "accurate_dispatch_rate": _("Accurate dispatch rate"),
 }

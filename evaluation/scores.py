@@ -20,8 +20,7 @@ DEFAULT_FORMULAS = {
         {"label": "1 − rework rate", "rate": "rework_rate", "complement": True, "weight": 0.30},
     ],
     "area": [
-        {"label": "1 − supervisor-report share", "rate": "supervisor_report_share", "complement": True,
-         "weight": 0.10},
+        {"label": "1 − supervisor-report share", "rate": "supervisor_report_share", "complement": True, "weight": 0.10},
         {"label": "case-count score", "count": "dispatched", "brackets": AREA_CASE_BRACKETS, "weight": 0.20},
         {"label": "closure rate", "rate": "closure_rate", "weight": 0.30},
         {"label": "on-time closure rate", "rate": "on_time_closure_rate", "weight": 0.40},
@@ -58,8 +57,11 @@ AREA_TYPES = ("city", "district", "street", "community", "grid")
 
 def formula_for(object_type: str, month: dt.date) -> ScoreFormula | None:
     kind = "area" if object_type in AREA_TYPES else object_type
-    return (ScoreFormula.objects.filter(object_type=kind, is_active=True, valid_from__lte=month)
-            .order_by("-valid_from").first())
+    return (
+        ScoreFormula.objects.filter(object_type=kind, is_active=True, valid_from__lte=month)
+        .order_by("-valid_from")
+        .first()
+    )
 
 
 def bracket_score(value: int, brackets) -> float:
@@ -71,8 +73,11 @@ def bracket_score(value: int, brackets) -> float:
 
 def composite(formula: ScoreFormula, counts: dict, rates: dict) -> float | None:
     """0–100, or None when a rate the formula needs has no denominator this period."""
-    rates = rates | {"supervisor_report_share": counts["reports_supervisor"] / counts["reports"]
-                     if counts.get("reports") and "reports_supervisor" in counts else None}
+    rates = rates | {
+        "supervisor_report_share": counts["reports_supervisor"] / counts["reports"]
+        if counts.get("reports") and "reports_supervisor" in counts
+        else None
+    }
     total = 0.0
     for part in formula.components:
         if "count" in part:

@@ -19,8 +19,11 @@ KEY_RATES = ("handling_rate", "on_time_handling_rate", "closure_rate", "on_time_
 
 
 def month_snapshot(month: dt.date) -> Snapshot | None:
-    return (Snapshot.objects.filter(period_start=month, period_end=month_end(month), status=SnapshotStatus.DONE)
-            .order_by("-as_of").first())
+    return (
+        Snapshot.objects.filter(period_start=month, period_end=month_end(month), status=SnapshotStatus.DONE)
+        .order_by("-as_of")
+        .first()
+    )
 
 
 @dataclass
@@ -65,8 +68,9 @@ def sees_whole_city(scope: set[int]) -> bool:
     return Organization.objects.filter(pk__in=scope, kind=OrgKind.CITY).exists()
 
 
-def ranking(snapshot: Snapshot, previous: Snapshot | None, object_type: str,
-            scope: set[int] | None = None) -> list[ScoredRow]:
+def ranking(
+    snapshot: Snapshot, previous: Snapshot | None, object_type: str, scope: set[int] | None = None
+) -> list[ScoredRow]:
     """Scored rows of every object, ranked city-wide, with last month's score and rank; those outside
     ``scope`` (organization ids; None for all) are marked so that their cases are not linked."""
     rows = scored_rows(snapshot, object_type)
@@ -76,8 +80,10 @@ def ranking(snapshot: Snapshot, previous: Snapshot | None, object_type: str,
         before = {s.row.object_id: s for s in scored_rows(previous, object_type)}
         for item in rows:
             if item.row.object_id in before:
-                item.previous_score, item.previous_rank = before[item.row.object_id].score, \
-                    before[item.row.object_id].rank
+                item.previous_score, item.previous_rank = (
+                    before[item.row.object_id].score,
+                    before[item.row.object_id].rank,
+                )
     if object_type == "unit":
         others = dict(OtherAssessment.objects.filter(month=snapshot.period_start).values_list("unit_id", "score"))
         for item in rows:
@@ -94,6 +100,7 @@ def trend(months: list[dt.date]) -> list[tuple[dt.date, dict]]:
         if snapshot:
             city = snapshot.rows.filter(object_type="city").first()
             if city:
-                points.append((month, city.rates | {"reports": city.counts["reports"],
-                                                    "dispatched": city.counts["dispatched"]}))
+                points.append(
+                    (month, city.rates | {"reports": city.counts["reports"], "dispatched": city.counts["dispatched"]})
+                )
     return points

@@ -36,20 +36,29 @@ def months_back(month: dt.date, count: int) -> list[dt.date]:
 
 
 def start_snapshot(*, start: dt.date, end: dt.date, user=None, as_of: dt.datetime | None = None) -> Snapshot:
-    return Snapshot.objects.create(period_start=start, period_end=end, as_of=as_of or timezone.now(),
-                                   rule_version=indicators.RULE_VERSION, cohort_rule=indicators.COHORT_RULE,
-                                   created_by=user)
+    return Snapshot.objects.create(
+        period_start=start,
+        period_end=end,
+        as_of=as_of or timezone.now(),
+        rule_version=indicators.RULE_VERSION,
+        cohort_rule=indicators.COHORT_RULE,
+        created_by=user,
+    )
 
 
 def _names(object_type: str, ids) -> dict:
     if object_type == "grid":
         return dict(Grid.objects.filter(pk__in=ids).values_list("pk", "code"))
     if object_type == "major":
-        return {pk: f"{code} {name}" for pk, code, name in MajorCategory.objects.filter(pk__in=ids)
-                .values_list("pk", "code", "name")}
+        return {
+            pk: f"{code} {name}"
+            for pk, code, name in MajorCategory.objects.filter(pk__in=ids).values_list("pk", "code", "name")
+        }
     if object_type == "category":
-        return {pk: f"{code} {name}" for pk, code, name in Category.objects.filter(pk__in=ids)
-                .values_list("pk", "full_code", "name")}
+        return {
+            pk: f"{code} {name}"
+            for pk, code, name in Category.objects.filter(pk__in=ids).values_list("pk", "full_code", "name")
+        }
     if object_type == "source":
         return {value: str(CaseSource(value).label) for value in ids}
     return dict(Organization.objects.filter(pk__in=ids).values_list("pk", "name"))
@@ -71,20 +80,35 @@ def compute_snapshot(snapshot: Snapshot) -> Snapshot:
                 object_id = key if isinstance(key, int) else None
                 if object_type == "source":
                     counts["source_key"] = key
-                rows.append(SnapshotRow(snapshot=snapshot, object_type=object_type, object_id=object_id,
-                                        object_name=names.get(key, "") if key else "",
-                                        counts=counts, rates=indicators.rates(counts)))
+                rows.append(
+                    SnapshotRow(
+                        snapshot=snapshot,
+                        object_type=object_type,
+                        object_id=object_id,
+                        object_name=names.get(key, "") if key else "",
+                        counts=counts,
+                        rates=indicators.rates(counts),
+                    )
+                )
             Snapshot.objects.filter(pk=snapshot.pk).update(progress=int(90 * done / len(types)))
         names = dict(get_user_model().objects.values_list("pk", "full_name"))
         for post, people in posts.post_counts(cases, snapshot.as_of).items():
             for person, counts in people.items():
-                rows.append(SnapshotRow(snapshot=snapshot, object_type=post, object_id=person,
-                                        object_name=names.get(person, ""), counts=counts,
-                                        rates=posts.post_rates(post, counts)))
+                rows.append(
+                    SnapshotRow(
+                        snapshot=snapshot,
+                        object_type=post,
+                        object_id=person,
+                        object_name=names.get(person, ""),
+                        counts=counts,
+                        rates=posts.post_rates(post, counts),
+                    )
+                )
         with transaction.atomic():
             SnapshotRow.objects.bulk_create(rows, batch_size=2000)
-            Snapshot.objects.filter(pk=snapshot.pk).update(status=SnapshotStatus.DONE, progress=100,
-                                                           finished_at=timezone.now())
+            Snapshot.objects.filter(pk=snapshot.pk).update(
+                status=SnapshotStatus.DONE, progress=100, finished_at=timezone.now()
+            )
     except Exception as error:
         Snapshot.objects.filter(pk=snapshot.pk).update(status=SnapshotStatus.FAILED, error=repr(error)[:2000])
         raise
@@ -111,8 +135,9 @@ def enter_assessments(*, month: dt.date, scores: dict[int, str], user) -> int:
         if value is None or not 0 <= value <= 100:
             errors[str(unit_id)] = _("A score between 0 and 100.")
             continue
-        OtherAssessment.objects.update_or_create(month=month, unit_id=unit_id,
-                                                 defaults={"score": value, "entered_by": user})
+        OtherAssessment.objects.update_or_create(
+            month=month, unit_id=unit_id, defaults={"score": value, "entered_by": user}
+        )
         written += 1
     if errors:
         raise ValidationError(errors)

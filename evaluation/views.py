@@ -26,8 +26,14 @@ from .models import Bulletin, OtherAssessment, Snapshot, SnapshotStatus
 from .selectors import KEY_RATES, ids_in_scope, month_snapshot, ranking, scored_rows, sees_whole_city, trend
 from .tasks import compute_snapshot, generate_bulletin
 
-VIEWERS = (Role.LEADER, Role.ADMINISTRATOR, Role.DISPATCHER, Role.SHIFT_LEADER, Role.INTAKE_OPERATOR,
-           Role.DISTRICT_OPERATOR)
+VIEWERS = (
+    Role.LEADER,
+    Role.ADMINISTRATOR,
+    Role.DISPATCHER,
+    Role.SHIFT_LEADER,
+    Role.INTAKE_OPERATOR,
+    Role.DISTRICT_OPERATOR,
+)
 
 
 def _month(value: str | None) -> dt.date:
@@ -58,7 +64,10 @@ def dashboard(request):
     previous = month_snapshot(services.months_back(month, 2)[0])
     rates = {r.name: r.label for r in indicators.RATES}
     context = {
-        "month": month, "snapshot": snapshot, "previous": previous, "key_rates": [(k, rates[k]) for k in KEY_RATES],
+        "month": month,
+        "snapshot": snapshot,
+        "previous": previous,
+        "key_rates": [(k, rates[k]) for k in KEY_RATES],
         "months": services.months_back(services.previous_month(timezone.localdate())[0], 12)[::-1],
         "bulletins": Bulletin.objects.filter(month=month)[:5],
     }
@@ -70,8 +79,11 @@ def dashboard(request):
             (_("Handling units"), "unit", ranking(snapshot, previous, "unit", ids)),
             (_("Streets"), "street", ranking(snapshot, previous, "street", ids)),
         ]
-        if request.user.is_superuser or request.user.has_role(Role.LEADER, Role.ADMINISTRATOR) or \
-                getattr(request.user.organization, "kind", "") == "center":
+        if (
+            request.user.is_superuser
+            or request.user.has_role(Role.LEADER, Role.ADMINISTRATOR)
+            or getattr(request.user.organization, "kind", "") == "center"
+        ):
             context["post_tables"] = [
                 (_("Supervisors"), scored_rows(snapshot, "supervisor")[:30]),
                 (_("Intake operators"), scored_rows(snapshot, "intake")),
@@ -88,15 +100,21 @@ def dashboard(request):
         context["city"] = snapshot.rows.filter(object_type="city").first()
         context["previous_city"] = previous.rows.filter(object_type="city").first() if previous else None
         points = trend(services.months_back(month, 12))
-        context["trend"] = json.dumps({
-            "labels": [m.strftime("%Y-%m") for m, _r in points],
-            "series": {str(rates[k]): [round(100 * r[k], 2) if r.get(k) is not None else None for _m, r in points]
-                       for k in ("on_time_handling_rate", "closure_rate", "on_time_closure_rate")},
-            "volumes": {_("Reports"): [r["reports"] for _m, r in points],
-                        _("Dispatched"): [r["dispatched"] for _m, r in points]},
-            "district_scores": {s.row.object_name: s.score for s in context["tables"][0][2]},
-            "category_shares": {r.object_name: r.counts["reports"] for r in context["breakdowns"][1][2]},
-        })
+        context["trend"] = json.dumps(
+            {
+                "labels": [m.strftime("%Y-%m") for m, _r in points],
+                "series": {
+                    str(rates[k]): [round(100 * r[k], 2) if r.get(k) is not None else None for _m, r in points]
+                    for k in ("on_time_handling_rate", "closure_rate", "on_time_closure_rate")
+                },
+                "volumes": {
+                    _("Reports"): [r["reports"] for _m, r in points],
+                    _("Dispatched"): [r["dispatched"] for _m, r in points],
+                },
+                "district_scores": {s.row.object_name: s.score for s in context["tables"][0][2]},
+                "category_shares": {r.object_name: r.counts["reports"] for r in context["breakdowns"][1][2]},
+            }
+        )
     if snapshot and request.GET.get("export") == "xlsx":
         return _workbook(month, context["tables"], rates)
     return render(request, "evaluation/dashboard.html", context)
@@ -107,17 +125,29 @@ def _workbook(month, tables, rates) -> HttpResponse:
     out = io.BytesIO()
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
         for title, _object_type, rows in tables:
-            frame = pd.DataFrame([{
-                _("Rank"): s.rank, _("Name"): s.row.object_name,
-                **{str(label): s.row.counts.get(name) for name, label in (("reports", _("Reports")),
-                                                                         ("dispatched", _("Dispatched")))},
-                **{str(rates[k]): s.row.rates.get(k) for k in rates},
-                _("Score"): s.score, _("Rating"): s.rating, _("Change"): s.change,
-                _("Other assessment"): s.other_score, _("Performance assessment"): s.assessment,
-            } for s in rows])
+            frame = pd.DataFrame(
+                [
+                    {
+                        _("Rank"): s.rank,
+                        _("Name"): s.row.object_name,
+                        **{
+                            str(label): s.row.counts.get(name)
+                            for name, label in (("reports", _("Reports")), ("dispatched", _("Dispatched")))
+                        },
+                        **{str(rates[k]): s.row.rates.get(k) for k in rates},
+                        _("Score"): s.score,
+                        _("Rating"): s.rating,
+                        _("Change"): s.change,
+                        _("Other assessment"): s.other_score,
+                        _("Performance assessment"): s.assessment,
+                    }
+                    for s in rows
+                ]
+            )
             frame.to_excel(writer, sheet_name=str(title)[:31], index=False)
-    response = HttpResponse(out.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = f'attachment; filename="evaluation-{month:%Y-%m}.xlsx"'
     return response
 
@@ -137,10 +167,15 @@ def assessments(request):
             messages.success(request, _("%(n)d scores saved.") % {"n": written})
             return redirect(f"{reverse('dashboard')}?month={month:%Y-%m}")
     entered = dict(OtherAssessment.objects.filter(month=month).values_list("unit_id", "score"))
-    return render(request, "evaluation/assessments.html", {
-        "month": month, "rows": [(unit, entered.get(unit.pk)) for unit in units],
-        "weight": round(100 * settings.PLATFORM_SCORE_WEIGHT),
-    })
+    return render(
+        request,
+        "evaluation/assessments.html",
+        {
+            "month": month,
+            "rows": [(unit, entered.get(unit.pk)) for unit in units],
+            "weight": round(100 * settings.PLATFORM_SCORE_WEIGHT),
+        },
+    )
 
 
 @role_required(Role.LEADER, Role.ADMINISTRATOR, Role.DISPATCHER)
@@ -168,8 +203,9 @@ def bulletin(request):
 @role_required(*VIEWERS)
 def bulletin_pdf(request, pk):
     document = get_object_or_404(Bulletin, pk=pk)
-    return FileResponse(document.pdf.open("rb"), content_type="application/pdf",
-                        filename=f"bulletin-{document.month:%Y-%m}.pdf")
+    return FileResponse(
+        document.pdf.open("rb"), content_type="application/pdf", filename=f"bulletin-{document.month:%Y-%m}.pdf"
+    )
 
 
 @role_required(*VIEWERS)
@@ -186,7 +222,14 @@ def history(request, object_type, object_id):
         row = snapshot.rows.filter(object_type=object_type, object_id=object_id).first() if snapshot else None
         if row:
             rows.append((m, row))
-    return render(request, "evaluation/history.html", {
-        "organization": organization, "object_type": object_type, "rows": rows, "month": month,
-        "rates": list(rates.items()),
-    })
+    return render(
+        request,
+        "evaluation/history.html",
+        {
+            "organization": organization,
+            "object_type": object_type,
+            "rows": rows,
+            "month": month,
+            "rates": list(rates.items()),
+        },
+    )

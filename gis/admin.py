@@ -68,11 +68,18 @@ class PlaceAdmin(LeafletGeoAdmin):
 
 
 class ImportForm(forms.Form):
-    layer = forms.ChoiceField(label=_("Layer"), choices=[
-        ("areas", _("Area outlines")), ("grids", _("Unit grids")), ("components", _("Components")),
-        ("cameras", _("Cameras"))])
-    kind = forms.ChoiceField(label=_("Area kind"), choices=[(k.value, k.label) for k in AREA_KINDS], initial="street",
-                             required=False)
+    layer = forms.ChoiceField(
+        label=_("Layer"),
+        choices=[
+            ("areas", _("Area outlines")),
+            ("grids", _("Unit grids")),
+            ("components", _("Components")),
+            ("cameras", _("Cameras")),
+        ],
+    )
+    kind = forms.ChoiceField(
+        label=_("Area kind"), choices=[(k.value, k.label) for k in AREA_KINDS], initial="street", required=False
+    )
     file = forms.FileField(label=_("GeoJSON file or zipped Shapefile"))
     dry_run = forms.BooleanField(label=_("Check only"), required=False)
 
@@ -90,14 +97,22 @@ def import_view(request):
             handle.flush()
             try:
                 data = form.cleaned_data
-                report = import_file(handle.name, data["layer"], kind=data["kind"] or "street",
-                                     dry_run=data["dry_run"])
-                messages.success(request, _("%(n)d features checked, %(written)d written.")
-                                 % {"n": report.features, "written": report.written})
+                report = import_file(handle.name, data["layer"], kind=data["kind"] or "street", dry_run=data["dry_run"])
+                messages.success(
+                    request,
+                    _("%(n)d features checked, %(written)d written.")
+                    % {"n": report.features, "written": report.written},
+                )
             except ImportRefused as refused:
                 report = refused.report
                 messages.error(request, _("Refused: %(n)d problem(s), nothing imported.") % {"n": len(report.errors)})
-    return TemplateResponse(request, "admin/gisbase/import.html", {
-        **admin.site.each_context(request), "title": _("Import spatial data"), "form": form, "report": report,
-    })
-
+    return TemplateResponse(
+        request,
+        "admin/gisbase/import.html",
+        {
+            **admin.site.each_context(request),
+            "title": _("Import spatial data"),
+            "form": form,
+            "report": report,
+        },
+    )

@@ -60,12 +60,16 @@ def search_address(text: str, limit: int = 10) -> list[Candidate]:
     if len(text) < 2:
         return []
     found = [Candidate(p.name, p.kind, p.location) for p in Place.objects.filter(name__icontains=text)[:limit]]
-    found += [Candidate(r.name, "road", r.geometry.interpolate_normalized(0.5))
-              for r in Road.objects.filter(name__icontains=text)[:limit]]
-    found += [Candidate(b.organization.name, b.organization.kind, b.geometry.point_on_surface)
-              for b in Boundary.objects.filter(organization__name__icontains=text,
-                                               organization__kind__in=(OrgKind.STREET, OrgKind.COMMUNITY))
-              .select_related("organization")[:limit]]
+    found += [
+        Candidate(r.name, "road", r.geometry.interpolate_normalized(0.5))
+        for r in Road.objects.filter(name__icontains=text)[:limit]
+    ]
+    found += [
+        Candidate(b.organization.name, b.organization.kind, b.geometry.point_on_surface)
+        for b in Boundary.objects.filter(
+            organization__name__icontains=text, organization__kind__in=(OrgKind.STREET, OrgKind.COMMUNITY)
+        ).select_related("organization")[:limit]
+    ]
     found.sort(key=lambda c: (not c.name.startswith(text), len(c.name)))
     return found[:limit]
 
@@ -74,8 +78,12 @@ def nearest_address(point: Point, within_m: int = 300) -> str:
     """A readable address for a point: the nearest named place or road within ``within_m``, and the community."""
     near = []
     for model, field in ((Place, "location"), (Road, "geometry")):
-        hit = (model.objects.filter(**{f"{field}__distance_lte": (point, D(m=within_m))})
-               .annotate(distance=Distance(field, point)).order_by("distance").first())
+        hit = (
+            model.objects.filter(**{f"{field}__distance_lte": (point, D(m=within_m))})
+            .annotate(distance=Distance(field, point))
+            .order_by("distance")
+            .first()
+        )
         if hit is not None:
             near.append((hit.distance.m, hit.name))
     try:

@@ -142,12 +142,20 @@ def check_grids(features) -> tuple[ImportReport, list[Grid]]:
         if community is None:
             report.error(where, _("unknown community %(code)s") % {"code": community_code or "?"})
         elif not code.startswith(community.code[:12]):
-            report.error(where, _("the code does not start with its community's code %(code)s")
-                         % {"code": community.code})
+            report.error(
+                where, _("the code does not start with its community's code %(code)s") % {"code": community.code}
+            )
         polygon = _polygon(report, where, geometry)
         if polygon is not None and community is not None:
-            grids.append(Grid(code=code, community=community, street=community.parent,
-                              district=community.parent.parent, geometry=polygon))
+            grids.append(
+                Grid(
+                    code=code,
+                    community=community,
+                    street=community.parent,
+                    district=community.parent.parent,
+                    geometry=polygon,
+                )
+            )
     _duplicates(report, codes)
     existing = set(Grid.objects.filter(code__in=[c for _w, c in codes]).values_list("code", flat=True))
     for where, code in codes:
@@ -158,8 +166,10 @@ def check_grids(features) -> tuple[ImportReport, list[Grid]]:
 
 
 def _check_grid_geometry(report, grids: list[Grid]):
-    boundaries = {b.organization_id: b.geometry for b in Boundary.objects.filter(
-        organization_id__in={g.community_id for g in grids})}
+    boundaries = {
+        b.organization_id: b.geometry
+        for b in Boundary.objects.filter(organization_id__in={g.community_id for g in grids})
+    }
     # Overlaps: compare only grids whose envelopes share a bucket of about 200 m.
     buckets = defaultdict(list)
     for index, grid in enumerate(grids):
@@ -185,8 +195,10 @@ def _check_grid_geometry(report, grids: list[Grid]):
         covered = MultiPolygon([g.geometry for g in members], srid=4326).unary_union
         gap = outline.difference(covered)
         if square_metres(gap) > 1:
-            report.error(members[0].community.name, _("the grids leave a gap of about %(m2)d m² in the community")
-                         % {"m2": square_metres(gap)})
+            report.error(
+                members[0].community.name,
+                _("the grids leave a gap of about %(m2)d m² in the community") % {"m2": square_metres(gap)},
+            )
     for grid in grids:
         grid.area_m2 = square_metres(grid.geometry)
 
@@ -213,8 +225,11 @@ def check_areas(features, kind: str) -> tuple[ImportReport, list[tuple[dict, Mul
         codes.append((where, code))
         area = areas.get(code)
         if area is None:
-            report.error(where, _("no %(kind)s with code %(code)s in the organization tree")
-                         % {"kind": OrgKind(kind).label, "code": code or "?"})
+            report.error(
+                where,
+                _("no %(kind)s with code %(code)s in the organization tree")
+                % {"kind": OrgKind(kind).label, "code": code or "?"},
+            )
         outline = _polygon(report, where, geometry, multi=True)
         if area is not None and outline is not None:
             rows.append((area, outline))
@@ -238,8 +253,9 @@ def check_components(features) -> tuple[ImportReport, list[Component]]:
         scheme, category_code = ("gbt47678.5-2026", code[6:11]) if len(code) == 17 else ("cjt214-2007", code[6:10])
         category = categories.get((scheme, category_code))
         if category is None:
-            report.error(where, _("the identifier names no known component category (%(code)s)")
-                         % {"code": category_code})
+            report.error(
+                where, _("the identifier names no known component category (%(code)s)") % {"code": category_code}
+            )
         status = _text(attributes, "status") or ComponentStatus.INTACT
         if status not in ComponentStatus.values:
             report.error(where, _("unknown status %(status)s") % {"status": status})
@@ -251,9 +267,18 @@ def check_components(features) -> tuple[ImportReport, list[Component]]:
             except OutsideCity:
                 report.error(where, _("lies outside every unit grid"))
         if category is not None and point is not None:
-            components.append(Component(code=code, category=category, name=_text(attributes, "name"),
-                                        location=point, grid=grid, owner=_text(attributes, "owner"),
-                                        status=status, note=_text(attributes, "note")))
+            components.append(
+                Component(
+                    code=code,
+                    category=category,
+                    name=_text(attributes, "name"),
+                    location=point,
+                    grid=grid,
+                    owner=_text(attributes, "owner"),
+                    status=status,
+                    note=_text(attributes, "note"),
+                )
+            )
     _duplicates(report, codes)
     for code in Component.objects.filter(code__in=[c for _w, c in codes]).values_list("code", flat=True):
         report.error(code, _("component %(code)s exists already") % {"code": code})
@@ -271,8 +296,15 @@ def check_cameras(features, owner: Organization) -> tuple[ImportReport, list[Cam
             report.error(where, _("code and name are required"))
         point = _point(report, where, geometry)
         if point is not None and code and name:
-            cameras.append(Camera(code=code, name=name, location=Point(point.x, point.y, srid=4326), owner=owner,
-                                  stream_url=_text(attributes, "stream_url")))
+            cameras.append(
+                Camera(
+                    code=code,
+                    name=name,
+                    location=Point(point.x, point.y, srid=4326),
+                    owner=owner,
+                    stream_url=_text(attributes, "stream_url"),
+                )
+            )
     _duplicates(report, codes)
     for code in Camera.objects.filter(code__in=[c for _w, c in codes]).values_list("code", flat=True):
         report.error(code, _("camera %(code)s exists already") % {"code": code})
@@ -282,8 +314,9 @@ def check_cameras(features, owner: Organization) -> tuple[ImportReport, list[Cam
 LAYERS = ("areas", "grids", "components", "cameras")
 
 
-def import_file(path, layer: str, *, kind: str = OrgKind.STREET, owner: Organization | None = None,
-                dry_run: bool = False) -> ImportReport:
+def import_file(
+    path, layer: str, *, kind: str = OrgKind.STREET, owner: Organization | None = None, dry_run: bool = False
+) -> ImportReport:
     """Check and (unless ``dry_run`` or any error) write one file; raises ImportRefused on errors."""
     try:
         features = read_features(path)

@@ -36,7 +36,10 @@ class Grid(models.Model):
 
     code = models.CharField(_("grid code"), max_length=15, unique=True, validators=[GRID_CODE])
     community = models.ForeignKey(
-        Organization, models.PROTECT, related_name="grids", verbose_name=_("community"),
+        Organization,
+        models.PROTECT,
+        related_name="grids",
+        verbose_name=_("community"),
         limit_choices_to={"kind": "community"},
     )
     # Denormalised from the community so that geocoding and area filters need no tree walk.
@@ -44,9 +47,15 @@ class Grid(models.Model):
     district = models.ForeignKey(Organization, models.PROTECT, related_name="+", verbose_name=_("district"))
     geometry = models.PolygonField(_("geometry"), srid=4326)
     area_m2 = models.FloatField(_("area (m²)"), default=0)
-    supervisor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
-                                   related_name="responsibility_grids", verbose_name=_("responsible supervisor"),
-                                   help_text=_("The supervisor whose responsibility grid (责任网格) includes it."))
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responsibility_grids",
+        verbose_name=_("responsible supervisor"),
+        help_text=_("The supervisor whose responsibility grid (责任网格) includes it."),
+    )
 
     class Meta:
         verbose_name = _("unit grid")
@@ -69,16 +78,25 @@ class Component(models.Model):
     category = models.ForeignKey(Category, models.PROTECT, related_name="components", verbose_name=_("category"))
     name = models.CharField(_("name"), max_length=100, blank=True)
     location = models.PointField(_("location"), srid=4326)
-    grid = models.ForeignKey(Grid, models.SET_NULL, null=True, blank=True, related_name="components",
-                             verbose_name=_("unit grid"))
+    grid = models.ForeignKey(
+        Grid, models.SET_NULL, null=True, blank=True, related_name="components", verbose_name=_("unit grid")
+    )
     competent_department = models.CharField(_("competent department"), max_length=100, blank=True)
     owner = models.CharField(_("owner unit"), max_length=100, blank=True)
-    maintainer = models.ForeignKey(Organization, models.SET_NULL, null=True, blank=True, related_name="maintained",
-                                   verbose_name=_("maintenance unit"))
-    status = models.CharField(_("status"), max_length=12, choices=ComponentStatus.choices,
-                              default=ComponentStatus.INTACT)
-    data_source = models.CharField(_("data source"), max_length=12, choices=DataSource.choices,
-                                   default=DataSource.SURVEYED)
+    maintainer = models.ForeignKey(
+        Organization,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="maintained",
+        verbose_name=_("maintenance unit"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=ComponentStatus.choices, default=ComponentStatus.INTACT
+    )
+    data_source = models.CharField(
+        _("data source"), max_length=12, choices=DataSource.choices, default=DataSource.SURVEYED
+    )
     since = models.DateField(_("initial date"), null=True, blank=True)
     changed = models.DateField(_("change date"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
@@ -100,8 +118,9 @@ class Camera(models.Model):
     location = models.PointField(_("location"), srid=4326)
     stream_url = models.CharField(_("stream address"), max_length=300, blank=True)
     owner = models.ForeignKey(Organization, models.PROTECT, related_name="cameras", verbose_name=_("owner"))
-    shared_with = models.ManyToManyField(Organization, blank=True, related_name="shared_cameras",
-                                         verbose_name=_("shared with"))
+    shared_with = models.ManyToManyField(
+        Organization, blank=True, related_name="shared_cameras", verbose_name=_("shared with")
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -120,8 +139,9 @@ class Road(models.Model):
     level = models.CharField(_("level"), max_length=12, choices=RoadLevel.choices)
     geometry = models.LineStringField(_("centre line"), srid=4326)
     length_m = models.FloatField(_("length (m)"))
-    district = models.ForeignKey(Organization, models.PROTECT, null=True, blank=True, related_name="+",
-                                 verbose_name=_("district"))
+    district = models.ForeignKey(
+        Organization, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("district")
+    )
 
     class Meta:
         verbose_name = _("road")
@@ -139,8 +159,9 @@ class Place(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=PlaceKind.choices)
     location = models.PointField(_("location"), srid=4326)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    community = models.ForeignKey(Organization, models.PROTECT, null=True, blank=True, related_name="+",
-                                  verbose_name=_("community"))
+    community = models.ForeignKey(
+        Organization, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("community")
+    )
 
     class Meta:
         verbose_name = _("place")

@@ -17,5 +17,9 @@ def nearby_components(point, metres: int = 60, limit: int = 10):
     """Components within ``metres`` of a point, nearest first (for the case page and for reporting)."""
     if point is None:
         return Component.objects.none()
-    return (Component.objects.filter(location__distance_lte=(point, D(m=metres)))
-            .annotate(distance=Distance("location", point)).select_related("category").order_by("distance")[:limit])
+    return (
+        Component.objects.filter(location__distance_lte=(point, D(m=metres)))
+        .annotate(distance=Distance("location", point))
+        .select_related("category")
+        .order_by("distance")[:limit]
+    )

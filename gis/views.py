@@ -32,5 +32,8 @@ def boundaries(request):
 
 def map_settings() -> dict:
     """The base map of every map page: tile URL, attribution and coordinate offset (all optional)."""
-    return {"tiles": settings.MAP_TILES_URL, "attribution": settings.MAP_ATTRIBUTION,
-            "offset": settings.MAP_TILES_OFFSET}
+    return {
+        "tiles": settings.MAP_TILES_URL,
+        "attribution": settings.MAP_ATTRIBUTION,
+        "offset": settings.MAP_TILES_OFFSET,
+    }

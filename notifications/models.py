@@ -16,13 +16,26 @@ class NotificationQuerySet(ScopedQuerySet):
 class Notification(models.Model):
     """In-app notice to a user or to everyone of an organization; pushed to open workbenches too."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, null=True, blank=True,
-                             related_name="notifications", verbose_name=_("user"))
-    organization = models.ForeignKey("accounts.Organization", models.CASCADE, null=True, blank=True,
-                                     related_name="notifications", verbose_name=_("organization"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("user"),
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("organization"),
+    )
     # Any app may notify about a case; the reference is by name so that this low app imports none above it.
-    case = models.ForeignKey("cases.Case", models.CASCADE, null=True, blank=True, related_name="notifications",
-                             verbose_name=_("case"))
+    case = models.ForeignKey(
+        "cases.Case", models.CASCADE, null=True, blank=True, related_name="notifications", verbose_name=_("case")
+    )
     kind = models.CharField(_("kind"), max_length=24)
     message = models.CharField(_("message"), max_length=300)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)

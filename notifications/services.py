@@ -14,10 +14,15 @@ def notify(*, case, organization=None, user=None, kind: str, message: str) -> No
     """Store a notification (in the caller's transaction) and push it to open workbenches after commit."""
     if organization is None and user is None:
         return None
-    notice = Notification.objects.create(case=case, organization=organization, user=user, kind=kind,
-                                         message=message[:300])
-    payload = {"kind": kind, "message": notice.message, "case": case.pk if case else None,
-               "number": case.number if case else None}
+    notice = Notification.objects.create(
+        case=case, organization=organization, user=user, kind=kind, message=message[:300]
+    )
+    payload = {
+        "kind": kind,
+        "message": notice.message,
+        "case": case.pk if case else None,
+        "number": case.number if case else None,
+    }
     groups = [user_group(user.pk)] if user else []
     groups += [organization_group(organization.pk)] if organization else []
 

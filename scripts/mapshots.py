@@ -1,6 +1,6 @@
 """Screenshots of the city map: the whole city, then zoomed in with a grid and a component clicked.
 
-    python scripts/mapshots.py BASE_URL OUT_DIR
+python scripts/mapshots.py BASE_URL OUT_DIR
 """
 
 import sys

@@ -69,10 +69,12 @@ def histories(users, city):
     # 8. still unhandled, past its deadline
     h["overdue"] = dispatched(u, city, 12)
     # 9. not accepted; 10. a public report verified then registered only; 11. self-handled
-    h["not_accepted"] = go(new_case(u, city, now=at(2026, 11, 13, 9)), u.intake_operator, "not_accept",
-                           at(2026, 11, 13, 9, 5), note="重复")
-    h["registered_only"] = advance(new_case(u, city, now=at(2026, 11, 16, 9)), u, city, S.REGISTERED,
-                                   now=at(2026, 11, 16, 9, 5))
+    h["not_accepted"] = go(
+        new_case(u, city, now=at(2026, 11, 13, 9)), u.intake_operator, "not_accept", at(2026, 11, 13, 9, 5), note="重复"
+    )
+    h["registered_only"] = advance(
+        new_case(u, city, now=at(2026, 11, 16, 9)), u, city, S.REGISTERED, now=at(2026, 11, 16, 9, 5)
+    )
     h["self"] = new_case(u, city, by="supervisor", self_handled=True, now=at(2026, 11, 17, 9))
     # 12. reported in October: outside the cohort
     h["october"] = new_case(u, city, now=at(2026, 10, 30, 9))
@@ -86,5 +88,3 @@ def november(histories):
 
 def row(snapshot, object_type, object_id=None):
     return SnapshotRow.objects.get(snapshot=snapshot, object_type=object_type, object_id=object_id)
-
-

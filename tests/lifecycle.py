@@ -22,8 +22,13 @@ def garbage():
 
 def new_case(users, city, *, by="intake_operator", source=CaseSource.HOTLINE, area=None, now=None, **extra):
     case, created = report_case(
-        actor=getattr(users, by), source=source, category=extra.pop("category", None) or garbage(),
-        description="路边有暴露垃圾", area=area or city.s11, now=now or at(2026, 11, 25, 9), **extra,
+        actor=getattr(users, by),
+        source=source,
+        category=extra.pop("category", None) or garbage(),
+        description="路边有暴露垃圾",
+        area=area or city.s11,
+        now=now or at(2026, 11, 25, 9),
+        **extra,
     )
     assert created
     return case
@@ -45,7 +50,7 @@ PATH = [
 def advance(case, users, city, to_state, now=None):
     """Walk ``case`` along the standard path until it is in ``to_state``."""
     order = [S.REPORTED] + [reached for reached, *_ in PATH]
-    for _reached, who, action, params in PATH[order.index(case.state):]:
+    for _reached, who, action, params in PATH[order.index(case.state) :]:
         if case.state == to_state:
             break
         params = {k: getattr(city, v) if k == "unit" else v for k, v in params.items()}

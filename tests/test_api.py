@@ -31,15 +31,19 @@ def action_url(case, action):
 
 
 def params_for(city, params, users=None):
-    return {k: getattr(city, v).pk if k == "unit" else getattr(users, v).pk if k == "person" else v
-            for k, v in params.items()}
+    return {
+        k: getattr(city, v).pk if k == "unit" else getattr(users, v).pk if k == "person" else v
+        for k, v in params.items()
+    }
 
 
 # Someone in the case's area whose role may not take the action, for every action.
 WRONG_ROLE = dict.fromkeys(LEGAL, "leader") | {"urge": "supervisor"}
 # Someone of the other district (who must not even see the case).
 OTHER_AREA = dict.fromkeys(LEGAL, "district_operator_d2") | {
-    "handle": "unit_operator_d2", "return": "unit_operator_d2", "request_extension": "unit_operator_d2",
+    "handle": "unit_operator_d2",
+    "return": "unit_operator_d2",
+    "request_extension": "unit_operator_d2",
     "request_park": "unit_operator_d2",
 }
 
@@ -65,8 +69,10 @@ def test_api_permission_matrix(users, city, action):
 def test_web_permission_matrix(client, users, city, action):
     start, who, params, expected = LEGAL[action]
     case = bring(users, city, start)
-    body = {f"{action}-{k}": ("yes" if v is True else "no" if v is False else v)
-            for k, v in params_for(city, params, users).items()}
+    body = {
+        f"{action}-{k}": ("yes" if v is True else "no" if v is False else v)
+        for k, v in params_for(city, params, users).items()
+    }
     url = reverse("case-action", args=[case.pk, action])
     client.force_login(getattr(users, OTHER_AREA[action]))
     assert client.post(url, body).status_code == 404
@@ -112,14 +118,25 @@ def test_filters(users, city):
 
 @pytest.fixture
 def grid(city):
-    return Grid.objects.create(code="990101001001001", community=city.c111, street=city.s11, district=city.d1,
-                               geometry=Rect(0, 0, 1, 1).polygon(), area_m2=10_000)
+    return Grid.objects.create(
+        code="990101001001001",
+        community=city.c111,
+        street=city.s11,
+        district=city.d1,
+        geometry=Rect(0, 0, 1, 1).polygon(),
+        area_m2=10_000,
+    )
 
 
 def create_body(**overrides):
     lon, lat = lonlat(0.5, 0.5)
-    return {"source": "hotline", "category": garbage().pk, "description": "暴露垃圾", "longitude": lon,
-            "latitude": lat} | overrides
+    return {
+        "source": "hotline",
+        "category": garbage().pk,
+        "description": "暴露垃圾",
+        "longitude": lon,
+        "latitude": lat,
+    } | overrides
 
 
 def test_create_geocodes_the_point_and_idempotency_key_gives_the_same_case(users, grid):
@@ -127,8 +144,7 @@ def test_create_geocodes_the_point_and_idempotency_key_gives_the_same_case(users
     first = client.post("/api/cases/", create_body(), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     assert first.status_code == 201, first.content
     assert first.json()["grid"] == grid.code and first.json()["street"]["code"] == "990101001"
-    again = client.post("/api/cases/", create_body(description="改了也一样"), format="json",
-                        HTTP_IDEMPOTENCY_KEY="k-1")
+    again = client.post("/api/cases/", create_body(description="改了也一样"), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
     assert Case.objects.count() == 1
 
@@ -153,8 +169,7 @@ def jpeg(size=(64, 48)):
 )
 def test_bad_input_is_a_clear_400_and_writes_nothing(users, grid, overrides, field):
     body = {k: v for k, v in create_body(**overrides).items() if v is not None}
-    response = api(users.intake_operator).post("/api/cases/", body, format="json",
-                                               HTTP_ACCEPT_LANGUAGE="zh-hans")
+    response = api(users.intake_operator).post("/api/cases/", body, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 400, response.content
     text = response.content.decode()
     assert field in response.json() or "detail" in response.json() or "non_field_errors" in response.json(), text
@@ -163,7 +178,8 @@ def test_bad_input_is_a_clear_400_and_writes_nothing(users, grid, overrides, fie
 
 def test_point_outside_the_city_message_is_translated(users, grid):
     response = api(users.intake_operator).post(
-        "/api/cases/", create_body(longitude=116.4, latitude=39.9), format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+        "/api/cases/", create_body(longitude=116.4, latitude=39.9), format="json", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
     assert response.status_code == 400
     assert "网格" in response.content.decode()
 

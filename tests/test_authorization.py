@@ -30,8 +30,9 @@ class Rollback(Exception):
 
 def situations(users, city):
     """Cases in every situation an action can meet, in district 1 and (a few) in district 2."""
-    users.supervisor2 = create_user(username="supervisor2", password=PASSWORD, organization=city.team,
-                                    roles=(Role.SUPERVISOR,))
+    users.supervisor2 = create_user(
+        username="supervisor2", password=PASSWORD, organization=city.team, roles=(Role.SUPERVISOR,)
+    )
 
     def case(state, area=city.s11):
         c = new_case(users, city, area=area)
@@ -41,22 +42,27 @@ def situations(users, city):
         return perform(case_id=c.pk, action=action, actor=who, now=NOW, **params)
 
     cases = {
-        "reported": case(S.REPORTED), "reported_d2": case(S.REPORTED, area=city.s21),
-        "pending_registration": case(S.PENDING_REGISTRATION), "registered": case(S.REGISTERED),
-        "handled": case(S.HANDLED), "checking": case(S.CHECKING), "pending_closure": case(S.PENDING_CLOSURE),
+        "reported": case(S.REPORTED),
+        "reported_d2": case(S.REPORTED, area=city.s21),
+        "pending_registration": case(S.PENDING_REGISTRATION),
+        "registered": case(S.REGISTERED),
+        "handled": case(S.HANDLED),
+        "checking": case(S.CHECKING),
+        "pending_closure": case(S.PENDING_CLOSURE),
         "at_unit_d2": act(case(S.REGISTERED, area=city.s21), users.dispatcher, "dispatch", unit=city.gov2),
     }
     c = act(case(S.REPORTED), users.intake_operator, "send_verification", supervisor=users.supervisor2)
     cases["verifying_other_supervisor"] = c
-    cases["checking_other_supervisor"] = act(case(S.HANDLED), users.intake_operator, "send_check",
-                                             supervisor=users.supervisor2)
+    cases["checking_other_supervisor"] = act(
+        case(S.HANDLED), users.intake_operator, "send_check", supervisor=users.supervisor2
+    )
     cases["at_unit"] = case(S.DISPATCHED)  # dispatched by the city straight to gov1
     cases["assigned_to_worker"] = act(case(S.DISPATCHED), users.unit_operator_d1, "assign", person=users.gov1_worker)
     c = act(case(S.DISPATCHED), users.unit_operator_d1, "request_extension", hours=8, note="需要协调")
     cases["extension_asked"] = c
+
     def park_asked():
-        return act(case(S.DISPATCHED), users.unit_operator_d1, "request_park", until=dt.date(2027, 3, 1),
-                   note="等资金")
+        return act(case(S.DISPATCHED), users.unit_operator_d1, "request_park", until=dt.date(2027, 3, 1), note="等资金")
 
     cases["park_asked"] = park_asked()
     cases["parked"] = act(park_asked(), users.dispatcher, "approve_park")
@@ -80,8 +86,11 @@ def params_for(action, case, city):
     d1 = case.district_id == city.d1.pk
     point = (city.grid11 if d1 else city.grid21).geometry.centroid
     value = {
-        "unit": lambda spec: (city.gov1 if case.assignee_id != city.gov1.pk else city.office11)
-        if action == "redispatch" else (city.gov1 if d1 else city.gov2),
+        "unit": lambda spec: (
+            (city.gov1 if case.assignee_id != city.gov1.pk else city.office11)
+            if action == "redispatch"
+            else (city.gov1 if d1 else city.gov2)
+        ),
         "person": lambda spec: case.assignee and case.assignee.members.first(),
         "boolean": lambda spec: True,
         "integer": lambda spec: spec.minimum,
@@ -94,8 +103,7 @@ def params_for(action, case, city):
 def accepted(action, case, actor, city) -> bool:
     try:
         with transaction.atomic():
-            perform(case_id=case.pk, action=action, actor=actor, now=NOW, note="理由",
-                    **params_for(action, case, city))
+            perform(case_id=case.pk, action=action, actor=actor, now=NOW, note="理由", **params_for(action, case, city))
             raise Rollback
     except Rollback:
         return True
@@ -113,9 +121,24 @@ def offered(action, case, actor) -> bool:
 @pytest.mark.django_db
 def test_the_page_offers_exactly_what_perform_accepts(users, city):
     cases = situations(users, city)
-    actors = {name: getattr(users, name) for name in (
-        "leader", "intake_operator", "shift_leader", "dispatcher", "supervisor", "supervisor2", "district_operator",
-        "district_operator_d2", "unit_operator", "unit_operator_d1", "gov1_worker", "street_office", "administrator")}
+    actors = {
+        name: getattr(users, name)
+        for name in (
+            "leader",
+            "intake_operator",
+            "shift_leader",
+            "dispatcher",
+            "supervisor",
+            "supervisor2",
+            "district_operator",
+            "district_operator_d2",
+            "unit_operator",
+            "unit_operator_d1",
+            "gov1_worker",
+            "street_office",
+            "administrator",
+        )
+    }
     mismatches, allowed = [], set()
     for situation, case in cases.items():
         case.refresh_from_db()

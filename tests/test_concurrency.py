@@ -52,8 +52,14 @@ def test_two_dispatchers_dispatching_at_once_one_wins_one_event(users, city):
 
 def test_the_same_idempotency_key_posted_concurrently_makes_one_case(users, city):
     def post():
-        return report_case(actor=users.intake_operator, source="hotline", category=garbage(),
-                           description="重复提交", area=city.s11, idempotency_key="client-key-1")
+        return report_case(
+            actor=users.intake_operator,
+            source="hotline",
+            category=garbage(),
+            description="重复提交",
+            area=city.s11,
+            idempotency_key="client-key-1",
+        )
 
     results = race(post, post, post)
     assert all(isinstance(r, tuple) for r in results), results
@@ -64,8 +70,9 @@ def test_the_same_idempotency_key_posted_concurrently_makes_one_case(users, city
 
 def test_concurrent_reports_get_distinct_consecutive_numbers(users, city):
     def post(i):
-        return lambda: report_case(actor=users.intake_operator, source="hotline", category=garbage(),
-                                   description=f"第{i}件", area=city.s11)[0]
+        return lambda: report_case(
+            actor=users.intake_operator, source="hotline", category=garbage(), description=f"第{i}件", area=city.s11
+        )[0]
 
     results = race(*(post(i) for i in range(6)))
     numbers = sorted(r.number for r in results)

@@ -48,8 +48,9 @@ def test_district_operator_sees_every_district_ranked_city_wide_but_only_its_own
     assert d1.rank == 1 and not d1.in_scope
     html = response.content.decode()
     assert "fact=dispatched" not in html  # district 1's and the city's counts are shown, their cases not linked
-    response = client.get(reverse("indicator-cases"), {"fact": "reports", "as_of": november.as_of.isoformat(),
-                                                        "area": city.d1.pk})
+    response = client.get(
+        reverse("indicator-cases"), {"fact": "reports", "as_of": november.as_of.isoformat(), "area": city.d1.pk}
+    )
     assert response.context["page"].paginator.count == 0
 
 
@@ -66,11 +67,13 @@ def test_compute_button_makes_a_new_snapshot(client, users, histories):
 
     snapshot = Snapshot.objects.get()  # queued for the worker (the integration test runs one)
     assert (snapshot.period_start, snapshot.period_end, snapshot.status) == (
-        dt.date(2026, 11, 1), dt.date(2026, 11, 30), "running")
+        dt.date(2026, 11, 1),
+        dt.date(2026, 11, 30),
+        "running",
+    )
 
 
-def test_bulletin_pdf_carries_the_snapshots_figures_in_real_chinese_text(november, users, client, settings,
-                                                                          tmp_path):
+def test_bulletin_pdf_carries_the_snapshots_figures_in_real_chinese_text(november, users, client, settings, tmp_path):
     import subprocess
 
     from evaluation.bulletin import generate_bulletin
@@ -78,8 +81,9 @@ def test_bulletin_pdf_carries_the_snapshots_figures_in_real_chinese_text(novembe
     settings.MEDIA_ROOT = tmp_path
     bulletin = generate_bulletin(dt.date(2026, 11, 1), users.leader)
     assert bulletin.pages >= 3 and bulletin.snapshot == november
-    text = subprocess.run(["pdftotext", "-layout", bulletin.pdf.path, "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", bulletin.pdf.path, "-"], capture_output=True, text=True, check=True
+    ).stdout
     city = november.rows.get(object_type="city")
     assert "数字化城市管理" in text and "月度通报" in text and "2026年11月" in text  # real glyphs, not boxes
     assert f"本月共上报问题 {city.counts['reports']} 件" in text
@@ -191,9 +195,16 @@ def test_breakdown_counts_drill_down_to_their_cases(client, users, city, novembe
         param = "source" if row.object_type == "source" else "major"
         value = row.counts["source_key"] if param == "source" else row.object_id
         for fact in ("reports", "dispatched"):
-            response = client.get(reverse("indicator-cases"), {
-                "fact": fact, "as_of": november.as_of.isoformat(), param: value,
-                "reported_from": "2026-11-01", "reported_to": "2026-11-30"})
+            response = client.get(
+                reverse("indicator-cases"),
+                {
+                    "fact": fact,
+                    "as_of": november.as_of.isoformat(),
+                    param: value,
+                    "reported_from": "2026-11-01",
+                    "reported_to": "2026-11-30",
+                },
+            )
             assert response.context["page"].paginator.count == row.counts[fact], (row.object_name, fact)
 
 
@@ -206,5 +217,4 @@ def test_compute_indicators_command_takes_any_range(histories, capsys):
     out = capsys.readouterr().out
     assert "3 reports" in out or "上报 3 件" in out  # the cases of 2, 3 and 5 November
     snapshot = Snapshot.objects.get(period_start=dt.date(2026, 11, 2))
-    assert (snapshot.period_end, snapshot.rows.get(object_type="city").counts["reports"]) == (
-        dt.date(2026, 11, 5), 3)
+    assert (snapshot.period_end, snapshot.rows.get(object_type="city").counts["reports"]) == (dt.date(2026, 11, 5), 3)

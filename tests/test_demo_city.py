@@ -57,8 +57,11 @@ def test_monthly_volumes_and_rates_follow_the_reference_profile(demo_history):
     assert 16_400 * SCALE * 0.85 < per_month < 16_400 * SCALE * 1.15
     dispatched = full_months.filter(events__action="dispatch").distinct()
     assert 0.38 < dispatched.count() / full_months.count() < 0.48  # ≈ 7,000 of 16,400
-    handle_steps = CaseStep.objects.filter(stage=Stage.HANDLE, case__in=dispatched, case__state__in=(
-        CaseState.HANDLED, CaseState.CHECKING, CaseState.PENDING_CLOSURE, CaseState.CLOSED))
+    handle_steps = CaseStep.objects.filter(
+        stage=Stage.HANDLE,
+        case__in=dispatched,
+        case__state__in=(CaseState.HANDLED, CaseState.CHECKING, CaseState.PENDING_CLOSURE, CaseState.CLOSED),
+    )
     on_time = handle_steps.filter(on_time=True).count() / handle_steps.exclude(on_time=None).count()
     assert 0.90 < on_time < 0.99  # reference: 94.79 %
     closed = dispatched.filter(state=CaseState.CLOSED).count() / dispatched.count()

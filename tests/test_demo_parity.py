@@ -24,35 +24,93 @@ MONTH = dt.date(2026, 10, 1)
 
 def rows():
     """Everything the indicators and the pages read, without the ids and numbers the two ways assign."""
-    cases = list(Case.objects.order_by("reported_at", "pk").values_list(
-        "pk", "state", "source", "category_id", "grid_id", "community_id", "street_id", "district_id", "reporter_id",
-        "assignee_id", "platform_id", "supervisor_id", "handler_id", "reported_at", "stage_deadline",
-        "handling_deadline", "is_overdue", "pending_request", "requested_hours", "requested_until", "return_count",
-        "rework_count", "extension_count", "extension_hours", "closure_type", "closed_at", "self_handled",
-        "address", "urgency"))
+    cases = list(
+        Case.objects.order_by("reported_at", "pk").values_list(
+            "pk",
+            "state",
+            "source",
+            "category_id",
+            "grid_id",
+            "community_id",
+            "street_id",
+            "district_id",
+            "reporter_id",
+            "assignee_id",
+            "platform_id",
+            "supervisor_id",
+            "handler_id",
+            "reported_at",
+            "stage_deadline",
+            "handling_deadline",
+            "is_overdue",
+            "pending_request",
+            "requested_hours",
+            "requested_until",
+            "return_count",
+            "rework_count",
+            "extension_count",
+            "extension_hours",
+            "closure_type",
+            "closed_at",
+            "self_handled",
+            "address",
+            "urgency",
+        )
+    )
     order = {row[0]: i for i, row in enumerate(cases)}
-    steps = sorted((order[case], *rest) for case, *rest in CaseStep.objects.values_list(
-        "case_id", "stage", "organization_id", "person_id", "entered_at", "deadline", "completed_at", "on_time",
-        "outcome"))
-    events = sorted((order[case], *rest) for case, *rest in CaseEvent.objects.values_list(
-        "case_id", "at", "action", "actor_id", "actor_role", "actor_organization_id", "from_state", "to_state",
-        "note").order_by("at", "pk"))
-    event_data = list(CaseEvent.objects.order_by("case__reported_at", "case_id", "at", "pk")
-                      .values_list("data", flat=True))
+    steps = sorted(
+        (order[case], *rest)
+        for case, *rest in CaseStep.objects.values_list(
+            "case_id",
+            "stage",
+            "organization_id",
+            "person_id",
+            "entered_at",
+            "deadline",
+            "completed_at",
+            "on_time",
+            "outcome",
+        )
+    )
+    events = sorted(
+        (order[case], *rest)
+        for case, *rest in CaseEvent.objects.values_list(
+            "case_id",
+            "at",
+            "action",
+            "actor_id",
+            "actor_role",
+            "actor_organization_id",
+            "from_state",
+            "to_state",
+            "note",
+        ).order_by("at", "pk")
+    )
+    event_data = list(
+        CaseEvent.objects.order_by("case__reported_at", "case_id", "at", "pk").values_list("data", flat=True)
+    )
     return [row[1:] for row in cases], steps, events, event_data
 
 
 def indicators():
     snapshot = compute_snapshot(start_snapshot(start=MONTH, end=dt.date(2026, 10, 31), as_of=END))
-    return {(r.object_type, r.object_id, r.object_name): r.counts
-            for r in SnapshotRow.objects.filter(snapshot=snapshot)}
+    return {
+        (r.object_type, r.object_id, r.object_name): r.counts for r in SnapshotRow.objects.filter(snapshot=snapshot)
+    }
 
 
 def replay(story):
     case = story.case
     replayed, created = report_case(
-        actor=case.reporter, source=case.source, category=case.category, description=case.description,
-        location=case.location, address=case.address, self_handled=case.self_handled, now=case.reported_at)
+        actor=case.reporter,
+        source=case.source,
+        category=case.category,
+        description=case.description,
+        location=case.location,
+        address=case.address,
+        self_handled=case.self_handled,
+        now=case.reported_at,
+    )
     assert created
     for action, actor, when, note, params in story.script:
         perform(case_id=replayed.pk, action=action, actor=actor, now=when, note=note, **params)

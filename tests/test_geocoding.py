@@ -13,8 +13,12 @@ def grids(city):
     cells = {"990101001001001": (0, 0), "990101001001002": (1, 0), "990101001001003": (0, 1)}
     return {
         code: Grid.objects.create(
-            code=code, community=city.c111, street=city.s11, district=city.d1,
-            geometry=Rect(col, row, col + 1, row + 1).polygon(), area_m2=10_000,
+            code=code,
+            community=city.c111,
+            street=city.s11,
+            district=city.d1,
+            geometry=Rect(col, row, col + 1, row + 1).polygon(),
+            area_m2=10_000,
         )
         for code, (col, row) in cells.items()
     }

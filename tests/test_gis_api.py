@@ -32,8 +32,14 @@ def grids(city):
         ("990101001001002", (1, 0), city.c111, city.s11, city.d1),
         ("990102001001001", (10, 10), city.c211, city.s21, city.d2),
     ]:
-        made[code] = Grid.objects.create(code=code, community=community, street=street, district=district,
-                                         geometry=Rect(col, row, col + 1, row + 1).polygon(), area_m2=10_000)
+        made[code] = Grid.objects.create(
+            code=code,
+            community=community,
+            street=street,
+            district=district,
+            geometry=Rect(col, row, col + 1, row + 1).polygon(),
+            area_m2=10_000,
+        )
     return made
 
 
@@ -54,13 +60,17 @@ def test_grids_by_bounding_box(users, grids):
 def test_components_by_box_and_category(users, grids):
     cover = garbage().__class__.objects.get(major__scheme="gbt47678.5-2026", full_code="01001")
     light = garbage().__class__.objects.filter(major__kind="component").exclude(pk=cover.pk).first()
-    for code, category, (col, row) in [("99010101001000001", cover, (0.5, 0.5)),
-                                       ("99010101001000002", cover, (10.5, 10.5)),
-                                       ("99010102001000001", light, (0.6, 0.6))]:
+    for code, category, (col, row) in [
+        ("99010101001000001", cover, (0.5, 0.5)),
+        ("99010101001000002", cover, (10.5, 10.5)),
+        ("99010102001000001", light, (0.6, 0.6)),
+    ]:
         Component.objects.create(code=code, category=category, location=Point(*lonlat(col, row), srid=4326))
     c = client(users.dispatcher)
     assert codes(c.get("/api/gis/components/", {"in_bbox": box(0, 0, 1, 1)})) == [
-        "99010101001000001", "99010102001000001"]
+        "99010101001000001",
+        "99010102001000001",
+    ]
     assert codes(c.get("/api/gis/components/", {"category": "01001"})) == ["99010101001000001", "99010101001000002"]
 
 
@@ -71,7 +81,8 @@ def test_case_layer_is_scoped_filtered_and_boxed(users, city, grids):
     assert codes(client(users.dispatcher).get("/api/gis/cases/")) == sorted([east.number, west.number, closed.number])
     assert codes(client(users.district_operator).get("/api/gis/cases/")) == sorted([east.number, closed.number])
     assert codes(client(users.dispatcher).get("/api/gis/cases/", {"queue": "open"})) == sorted(
-        [east.number, west.number])
+        [east.number, west.number]
+    )
     assert codes(client(users.dispatcher).get("/api/gis/cases/", {"in_bbox": box(0, 0, 1, 1)})) == [east.number]
     layer = client(users.dispatcher).get("/api/gis/cases/", {"limit": 1}).json()
     assert len(layer["features"]) == 1 and set(layer["features"][0]["properties"]) >= {"state", "category"}
@@ -80,12 +91,14 @@ def test_case_layer_is_scoped_filtered_and_boxed(users, city, grids):
 
 
 def test_cameras_are_shared_with_the_listed_organizations(users, city):
-    shared = Camera.objects.create(name="人民路1号", code="C1", location=Point(*lonlat(0, 0), srid=4326),
-                                   owner=city.city)
+    shared = Camera.objects.create(
+        name="人民路1号", code="C1", location=Point(*lonlat(0, 0), srid=4326), owner=city.city
+    )
     shared.shared_with.set([city.p1])
     Camera.objects.create(name="内部", code="C2", location=Point(*lonlat(1, 1), srid=4326), owner=city.city)
-    own = create_organization(name="区自建", code="X", kind=OrgKind.HANDLING_UNIT, parent=city.d2,
-                              unit_type="government")
+    own = create_organization(
+        name="区自建", code="X", kind=OrgKind.HANDLING_UNIT, parent=city.d2, unit_type="government"
+    )
     Camera.objects.create(name="西城自建", code="C3", location=Point(*lonlat(2, 2), srid=4326), owner=own)
     assert codes(client(users.dispatcher).get("/api/gis/cameras/")) == ["C1", "C2", "C3"]
     assert codes(client(users.district_operator).get("/api/gis/cameras/")) == ["C1"]
@@ -108,8 +121,9 @@ def test_gazetteer_finds_places_roads_and_areas_and_names_a_point(users, city):
 
     from gis.models import Boundary, Place, Road
 
-    Road.objects.create(name="人民路", level="main", length_m=300,
-                        geometry=LineString(lonlat(50, 50.5), lonlat(53, 50.5), srid=4326))
+    Road.objects.create(
+        name="人民路", level="main", length_m=300, geometry=LineString(lonlat(50, 50.5), lonlat(53, 50.5), srid=4326)
+    )
     Place.objects.create(name="人民农贸市场", kind="market", location=Point(*lonlat(52, 52), srid=4326))
     Boundary.objects.create(organization=city.c111, geometry=MultiPolygon(Rect(50, 50, 51, 51).polygon()))
     found = client(users.intake_operator).get("/api/gis/geocode/", {"q": "人民"}).json()

@@ -39,8 +39,10 @@ def community(city):
 
 
 def grid_features(community):
-    return [feature({"code": f"{community.code}{n:03}", "community": community.code}, square(col, row))
-            for n, (col, row) in enumerate([(0, 0), (1, 0), (0, 1), (1, 1)], 1)]
+    return [
+        feature({"code": f"{community.code}{n:03}", "community": community.code}, square(col, row))
+        for n, (col, row) in enumerate([(0, 0), (1, 0), (0, 1), (1, 1)], 1)
+    ]
 
 
 def test_a_valid_grid_file_is_imported(tmp_path, community):
@@ -59,16 +61,23 @@ def test_a_shapefile_is_imported_too(tmp_path, community):
 
 
 BROKEN = {
-    "invalid geometry": lambda c: feature({"code": f"{c.code}005", "community": c.code}, {
-        "type": "Polygon", "coordinates": [[list(lonlat(0, 0)), list(lonlat(1, 1)), list(lonlat(1, 0)),
-                                            list(lonlat(0, 1)), list(lonlat(0, 0))]]}),
+    "invalid geometry": lambda c: feature(
+        {"code": f"{c.code}005", "community": c.code},
+        {
+            "type": "Polygon",
+            "coordinates": [
+                [list(lonlat(0, 0)), list(lonlat(1, 1)), list(lonlat(1, 0)), list(lonlat(0, 1)), list(lonlat(0, 0))]
+            ],
+        },
+    ),
     "overlaps": lambda c: feature({"code": f"{c.code}005", "community": c.code}, square(0.5, 0.5)),
     "outside its community": lambda c: feature({"code": f"{c.code}005", "community": c.code}, square(5, 5)),
     "duplicate code": lambda c: feature({"code": f"{c.code}001", "community": c.code}, square(5, 5)),
     "malformed grid code": lambda c: feature({"code": "12-34", "community": c.code}, square(5, 5)),
     "unknown community": lambda c: feature({"code": "999999999999001", "community": "999"}, square(5, 5)),
-    "not a polygon": lambda c: feature({"code": f"{c.code}005", "community": c.code},
-                                       {"type": "Point", "coordinates": list(lonlat(0.5, 0.5))}),
+    "not a polygon": lambda c: feature(
+        {"code": f"{c.code}005", "community": c.code}, {"type": "Point", "coordinates": list(lonlat(0.5, 0.5))}
+    ),
 }
 
 
@@ -77,14 +86,22 @@ def test_a_broken_grid_file_is_refused_whole_with_the_reason(tmp_path, community
     features = grid_features(community) + [BROKEN[problem](community)]
     with pytest.raises(ImportRefused) as refused:
         import_file(write(tmp_path, features), "grids")
-    assert any(problem.split()[0] in line or _zh(problem) in line for line in refused.value.report.errors), \
+    assert any(problem.split()[0] in line or _zh(problem) in line for line in refused.value.report.errors), (
         refused.value.report.errors
+    )
     assert imported() == 0
 
 
 def _zh(problem):
-    return {"invalid geometry": "几何", "overlaps": "重叠", "outside its community": "之外", "duplicate code": "重复",
-            "malformed grid code": "编码", "unknown community": "未知社区", "not a polygon": "多边形"}[problem]
+    return {
+        "invalid geometry": "几何",
+        "overlaps": "重叠",
+        "outside its community": "之外",
+        "duplicate code": "重复",
+        "malformed grid code": "编码",
+        "unknown community": "未知社区",
+        "not a polygon": "多边形",
+    }[problem]
 
 
 def test_a_gap_between_grids_is_refused(tmp_path, community):
@@ -112,8 +129,9 @@ def test_unreadable_file_is_refused(tmp_path):
 def test_components_and_cameras_and_area_outlines(tmp_path, community, city):
     import_file(write(tmp_path, grid_features(community)), "grids")
     point = {"type": "Point", "coordinates": list(lonlat(0.5, 0.5))}
-    report = import_file(write(tmp_path, [feature({"code": "99010101001000007", "owner": "自来水公司"}, point)]),
-                         "components")
+    report = import_file(
+        write(tmp_path, [feature({"code": "99010101001000007", "owner": "自来水公司"}, point)]), "components"
+    )
     component = Component.objects.get()
     assert report.written == 1 and component.grid.code == "990101001001001" and component.category.name == "供水井盖"
     with pytest.raises(ImportRefused):

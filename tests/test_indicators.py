@@ -11,6 +11,8 @@ from tests.histories import AS_OF, row
 from tests.lifecycle import at
 
 pytestmark = pytest.mark.django_db
+
+
 def test_city_counts_follow_the_definitions(november):
     c = row(november, "city").counts
     assert c["reports"] == 11  # the October case is outside the cohort
@@ -47,8 +49,9 @@ def test_units_count_the_cases_they_hold_at_the_end(november, city):
 
 
 def test_as_of_decides_late_handling_across_months(histories):
-    early = compute_snapshot(start_snapshot(start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 30),
-                                            as_of=at(2026, 12, 1, 9)))
+    early = compute_snapshot(
+        start_snapshot(start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 30), as_of=at(2026, 12, 1, 9))
+    )
     c = row(early, "city").counts
     assert c["handled"] == 4  # the December handling has not happened yet
     assert c["due_for_closure"] == 6  # ...but that case is overdue, so it is due
@@ -79,10 +82,16 @@ def test_every_count_drills_down_to_exactly_its_cases(november, users, city, cli
     client.force_login(users.dispatcher)
     counts = row(november, "district", city.d1.pk).counts
     for fact in ("reports", "dispatched", "handled_on_time", "due_for_closure", "closed", "reworked", "parked"):
-        response = client.get(reverse("indicator-cases"), {
-            "fact": fact, "as_of": november.as_of.isoformat(), "area": city.d1.pk,
-            "reported_from": "2026-11-01", "reported_to": "2026-11-30",
-        })
+        response = client.get(
+            reverse("indicator-cases"),
+            {
+                "fact": fact,
+                "as_of": november.as_of.isoformat(),
+                "area": city.d1.pk,
+                "reported_from": "2026-11-01",
+                "reported_to": "2026-11-30",
+            },
+        )
         assert response.context["page"].paginator.count == counts[fact], fact
 
 

@@ -69,8 +69,13 @@ def test_beat_task_flags_an_overdue_case_through_the_worker(city, users, setting
     from tests.lifecycle import S, advance, new_case
 
     assert settings.CELERY_BEAT_SCHEDULE["flag-overdue-cases"]["task"] == flag_overdue.name
-    case = advance(new_case(users, city, now=timezone.now() - timezone.timedelta(days=30)), users, city,
-                   S.DISPATCHED, now=timezone.now() - timezone.timedelta(days=30))
+    case = advance(
+        new_case(users, city, now=timezone.now() - timezone.timedelta(days=30)),
+        users,
+        city,
+        S.DISPATCHED,
+        now=timezone.now() - timezone.timedelta(days=30),
+    )
     assert case.handling_deadline < timezone.now() and not case.is_overdue
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         assert flag_overdue.delay().get(timeout=20) >= 1

@@ -27,7 +27,13 @@ def test_a_public_report_walks_from_report_to_closure_and_replays(users, city):
     assert case.closure_type == ClosureType.NORMAL
     assert not case.steps.filter(completed_at__isnull=True).exists()
     assert list(case.steps.values_list("stage", flat=True)) == [
-        Stage.INTAKE, Stage.VERIFY, Stage.REGISTER, Stage.DISPATCH, Stage.HANDLE, Stage.SEND_CHECK, Stage.CHECK,
+        Stage.INTAKE,
+        Stage.VERIFY,
+        Stage.REGISTER,
+        Stage.DISPATCH,
+        Stage.HANDLE,
+        Stage.SEND_CHECK,
+        Stage.CHECK,
         Stage.CLOSE,
     ]
 
@@ -36,7 +42,10 @@ def test_events_record_actor_role_organization_and_are_immutable(users, city):
     case = new_case(users, city)
     event = case.events.get()
     assert (event.actor, event.actor_role, event.actor_organization) == (
-        users.intake_operator, "intake_operator", city.center)
+        users.intake_operator,
+        "intake_operator",
+        city.center,
+    )
     assert (event.from_state, event.to_state) == ("", S.REPORTED)
     event.note = "tampered"
     with pytest.raises(Exception, match="不可修改"):
@@ -86,8 +95,12 @@ LEGAL = {
     "deny_park": ("park_pending", "dispatcher", {}, S.DISPATCHED),
     "resume": (S.PARKED, "dispatcher", {}, S.DISPATCHED),
     "urge": (S.DISPATCHED, "leader", {"note": "尽快处理"}, S.DISPATCHED),
-    "relocate": (S.REGISTERED, "dispatcher", {"longitude": lonlat(50.5, 50.5)[0], "latitude": lonlat(50.5, 50.5)[1]},
-                 S.REGISTERED),
+    "relocate": (
+        S.REGISTERED,
+        "dispatcher",
+        {"longitude": lonlat(50.5, 50.5)[0], "latitude": lonlat(50.5, 50.5)[1]},
+        S.REGISTERED,
+    ),
 }
 assert set(LEGAL) == set(TRANSITIONS) - {"report"}
 
@@ -100,8 +113,10 @@ def bring(users, city, start):
         return perform(case_id=case.pk, action="dispatch", actor=users.dispatcher, unit=city.p1)
     if start in ("extension_pending", "park_pending"):
         case = advance(case, users, city, S.DISPATCHED)
-        request = {"extension_pending": ("request_extension", {"hours": 8}),
-                   "park_pending": ("request_park", {"until": "2027-03-01"})}[start]
+        request = {
+            "extension_pending": ("request_extension", {"hours": 8}),
+            "park_pending": ("request_park", {"until": "2027-03-01"}),
+        }[start]
         return perform(case_id=case.pk, action=request[0], actor=users.unit_operator_d1, note="理由", **request[1])
     if start == S.PARKED:
         case = bring(users, city, "park_pending")
@@ -114,8 +129,9 @@ def test_every_legal_transition(users, city, action):
     start, who, params, expected = LEGAL[action]
     case = bring(users, city, start)
     before = case.events.count()
-    params = {k: getattr(city, v) if k == "unit" else getattr(users, v) if k == "person" else v
-              for k, v in params.items()}
+    params = {
+        k: getattr(city, v) if k == "unit" else getattr(users, v) if k == "person" else v for k, v in params.items()
+    }
     case = perform(case_id=case.pk, action=action, actor=getattr(users, who), **params)
     assert case.state == expected
     assert case.events.count() == before + 1
@@ -125,8 +141,18 @@ def test_every_legal_transition(users, city, action):
 
 # --- every illegal transition ---------------------------------------------------------------------------
 
-REACHABLE = [S.REPORTED, S.VERIFYING, S.PENDING_REGISTRATION, S.REGISTERED, S.DISPATCHED, S.HANDLED,
-             S.CHECKING, S.PENDING_CLOSURE, S.CLOSED, S.PARKED]
+REACHABLE = [
+    S.REPORTED,
+    S.VERIFYING,
+    S.PENDING_REGISTRATION,
+    S.REGISTERED,
+    S.DISPATCHED,
+    S.HANDLED,
+    S.CHECKING,
+    S.PENDING_CLOSURE,
+    S.CLOSED,
+    S.PARKED,
+]
 
 
 @pytest.mark.parametrize("state", REACHABLE)
@@ -216,18 +242,19 @@ def test_a_platform_only_takes_cases_of_its_own_district(users, city):
 
 
 def test_handling_deadline_runs_in_working_time_over_the_weekend(users, city):
-    case = advance(new_case(users, city, now=at(2026, 11, 27, 15)), users, city, S.REGISTERED,
-                   now=at(2026, 11, 27, 16))
-    case = perform(case_id=case.pk, action="dispatch", actor=users.dispatcher, unit=city.gov1,
-                   now=at(2026, 11, 27, 17))  # Friday 17:00 + 4 working hours
+    case = advance(new_case(users, city, now=at(2026, 11, 27, 15)), users, city, S.REGISTERED, now=at(2026, 11, 27, 16))
+    case = perform(
+        case_id=case.pk, action="dispatch", actor=users.dispatcher, unit=city.gov1, now=at(2026, 11, 27, 17)
+    )  # Friday 17:00 + 4 working hours
     assert case.handling_deadline == at(2026, 11, 30, 11)
     assert case.stage_deadline == case.handling_deadline
 
 
 def test_handling_deadline_skips_a_holiday_and_the_lunch_break(users, city):
     case = advance(new_case(users, city, now=at(2026, 9, 30, 8)), users, city, S.REGISTERED, now=at(2026, 9, 30, 9))
-    case = perform(case_id=case.pk, action="dispatch", actor=users.dispatcher, unit=city.gov1,
-                   now=at(2026, 9, 30, 16))  # eve of National Day: 2 h today, 2 h on Oct 8
+    case = perform(
+        case_id=case.pk, action="dispatch", actor=users.dispatcher, unit=city.gov1, now=at(2026, 9, 30, 16)
+    )  # eve of National Day: 2 h today, 2 h on Oct 8
     assert case.handling_deadline == at(2026, 10, 8, 10)
 
 
@@ -266,8 +293,13 @@ def test_overdue_is_flagged_once_the_deadline_passes_and_the_unit_is_told(users,
     assert case.is_overdue
     assert Notification.objects.filter(organization=city.gov1, kind="overdue", case=case).count() == 1
     assert flag_overdue(now=case.handling_deadline + dt.timedelta(hours=1)) == 0  # once only
-    case = perform(case_id=case.pk, action="handle", actor=users.unit_operator_d1, note="已清理",
-                   now=case.handling_deadline + dt.timedelta(hours=2))
+    case = perform(
+        case_id=case.pk,
+        action="handle",
+        actor=users.unit_operator_d1,
+        note="已清理",
+        now=case.handling_deadline + dt.timedelta(hours=2),
+    )
     assert case.steps.get(stage=Stage.HANDLE).on_time is False
     case = advance(case, users, city, S.CLOSED)
     assert case.closure_type == ClosureType.OVERDUE

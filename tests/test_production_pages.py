@@ -19,9 +19,19 @@ MANIFEST_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 def collected(tmp_path_factory):
     root = tmp_path_factory.mktemp("static")
     result = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, capture_output=True, text=True,
-        env={"PATH": "/usr/bin:/bin", "DEBUG": "false", "SECRET_KEY": "collect", "CITYMGMT_VAR_DIR": str(root),
-             "DATABASE_URL": f"spatialite:///{root}/unused.sqlite3"}, timeout=300)
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DEBUG": "false",
+            "SECRET_KEY": "collect",
+            "CITYMGMT_VAR_DIR": str(root),
+            "DATABASE_URL": f"spatialite:///{root}/unused.sqlite3",
+        },
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     return root / "static"
 
@@ -40,8 +50,11 @@ def test_every_page_renders_with_debug_off_after_collectstatic(production, users
     pages = {
         "leader": ["home", "case-list", "city-map", "dashboard", "notifications"],
         "dispatcher": ["home", ("case-detail", case.pk), "case-report"],
-        "intake_operator": ["home"], "shift_leader": ["home"], "supervisor": ["home", "case-report"],
-        "district_operator": ["home", ("case-detail", case.pk)], "unit_operator_d1": ["home", ("case-detail", case.pk)],
+        "intake_operator": ["home"],
+        "shift_leader": ["home"],
+        "supervisor": ["home", "case-report"],
+        "district_operator": ["home", ("case-detail", case.pk)],
+        "unit_operator_d1": ["home", ("case-detail", case.pk)],
         "administrator": ["home", "admin:index", "api-docs", "admin:cases_case_changelist"],
     }
     for who, names in pages.items():

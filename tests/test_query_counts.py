@@ -33,9 +33,19 @@ def pinned():
 def pages(users, city, histories):
     case = histories["plain"]
     web = [
-        *[(f"workbench as {who}", who, reverse("home")) for who in (
-            "leader", "intake_operator", "shift_leader", "dispatcher", "supervisor", "district_operator",
-            "unit_operator_d1", "administrator")],
+        *[
+            (f"workbench as {who}", who, reverse("home"))
+            for who in (
+                "leader",
+                "intake_operator",
+                "shift_leader",
+                "dispatcher",
+                "supervisor",
+                "district_operator",
+                "unit_operator_d1",
+                "administrator",
+            )
+        ],
         ("case list", "dispatcher", reverse("case-list")),
         ("case list, open queue", "dispatcher", reverse("case-list") + "?queue=open"),
         ("case list, district", "district_operator", reverse("case-list")),

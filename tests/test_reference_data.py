@@ -79,7 +79,10 @@ def test_load_demo_command_is_idempotent_and_prints_the_logins(db):
 
 def test_compose_file_is_valid():
     result = subprocess.run(
-        ["docker-compose", "-f", "docker-compose.yml", "config", "-q"], cwd=ROOT, capture_output=True, text=True,
+        ["docker-compose", "-f", "docker-compose.yml", "config", "-q"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
         env={"PATH": "/usr/bin:/bin", "SECRET_KEY": "x", "POSTGRES_PASSWORD": "x"},
     )
     assert result.returncode == 0, result.stderr
@@ -88,7 +91,9 @@ def test_compose_file_is_valid():
 def test_chinese_catalogue_is_complete():
     result = subprocess.run(
         ["msgfmt", "--statistics", "-o", "/dev/null", "locale/zh_Hans/LC_MESSAGES/django.po"],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr, result.stderr

@@ -14,7 +14,13 @@ def visible(user):
 
 def test_district_operator_sees_its_district_subtree_and_nothing_else(city, users):
     assert visible(users.district_operator) == {
-        "990101", "990101-P", "990101-G", "990101001", "990101002", "990101001001", "990101001-S"
+        "990101",
+        "990101-P",
+        "990101-G",
+        "990101001",
+        "990101002",
+        "990101001001",
+        "990101001-S",
     }
 
 
@@ -69,7 +75,9 @@ def test_moving_a_street_carries_its_subtree(city, users):
 @pytest.mark.parametrize(
     ("kind", "parent_attr"),
     [
-        (OrgKind.COMMUNITY, "d1"), (OrgKind.STREET, "city"), (OrgKind.DISTRICT_PLATFORM, "city"),
+        (OrgKind.COMMUNITY, "d1"),
+        (OrgKind.STREET, "city"),
+        (OrgKind.DISTRICT_PLATFORM, "city"),
         (OrgKind.DISTRICT, None),
     ],
 )

@@ -20,8 +20,12 @@ PROFILE = (
 def run(args, **env):
     base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG")}
     return subprocess.run(
-        [sys.executable, *args], cwd=ROOT, env={**base, "DJANGO_SETTINGS_MODULE": "citymgmt.settings", **env},
-        capture_output=True, text=True, timeout=300,
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={**base, "DJANGO_SETTINGS_MODULE": "citymgmt.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -39,7 +43,9 @@ def test_embedded_profile_needs_no_server(tmp_path):
     assert json.loads(result.stdout) == {
         "engine": "django.contrib.gis.db.backends.spatialite",
         "layer": "channels.layers.InMemoryChannelLayer",
-        "eager": True, "cache": "django.core.cache.backends.locmem.LocMemCache", "debug": True,
+        "eager": True,
+        "cache": "django.core.cache.backends.locmem.LocMemCache",
+        "debug": True,
     }
 
 
@@ -68,16 +74,25 @@ def test_migrations_applied_on_postgis(db):
 
 
 def test_no_model_change_lacks_a_migration():
-    result = run(["manage.py", "makemigrations", "--check", "--dry-run"], **{
-        k: os.environ[k] for k in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY") if k in os.environ
-    })
+    result = run(
+        ["manage.py", "makemigrations", "--check", "--dry-run"],
+        **{k: os.environ[k] for k in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY") if k in os.environ},
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_s3_compatible_photo_storage_by_configuration(tmp_path):
-    probe = ("import django; django.setup(); from django.core.files.storage import storages; d = storages['default']; "
-             "print(type(d).__name__, d.bucket_name, d.endpoint_url)")
-    result = run(["-c", probe], CITYMGMT_VAR_DIR=str(tmp_path), S3_BUCKET="city-photos",
-                 S3_ENDPOINT_URL="http://127.0.0.1:9000", S3_ACCESS_KEY="k", S3_SECRET_KEY="s")
+    probe = (
+        "import django; django.setup(); from django.core.files.storage import storages; d = storages['default']; "
+        "print(type(d).__name__, d.bucket_name, d.endpoint_url)"
+    )
+    result = run(
+        ["-c", probe],
+        CITYMGMT_VAR_DIR=str(tmp_path),
+        S3_BUCKET="city-photos",
+        S3_ENDPOINT_URL="http://127.0.0.1:9000",
+        S3_ACCESS_KEY="k",
+        S3_SECRET_KEY="s",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["S3Storage", "city-photos", "http://127.0.0.1:9000"]

@@ -33,9 +33,14 @@ def test_wrong_password_is_refused_with_a_message(client, users):
 
 
 WORKBENCH_TITLES = {
-    Role.SUPERVISOR: "监督员工作台", Role.INTAKE_OPERATOR: "受理工作台", Role.SHIFT_LEADER: "值班长工作台",
-    Role.DISPATCHER: "派遣工作台", Role.DISTRICT_OPERATOR: "区级平台工作台",
-    Role.UNIT_OPERATOR: "处置单位工作台", Role.LEADER: "领导工作台", Role.ADMINISTRATOR: "系统管理工作台",
+    Role.SUPERVISOR: "监督员工作台",
+    Role.INTAKE_OPERATOR: "受理工作台",
+    Role.SHIFT_LEADER: "值班长工作台",
+    Role.DISPATCHER: "派遣工作台",
+    Role.DISTRICT_OPERATOR: "区级平台工作台",
+    Role.UNIT_OPERATOR: "处置单位工作台",
+    Role.LEADER: "领导工作台",
+    Role.ADMINISTRATOR: "系统管理工作台",
 }
 
 

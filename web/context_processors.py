@@ -10,8 +10,12 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [(_("Workbench"), reverse("home")), (_("Cases"), reverse("case-list")),
-             (_("Map"), reverse("city-map")), (_("Report"), reverse("case-report"))]
+    items = [
+        (_("Workbench"), reverse("home")),
+        (_("Cases"), reverse("case-list")),
+        (_("Map"), reverse("city-map")),
+        (_("Report"), reverse("case-report")),
+    ]
     if user.is_superuser or user.has_role(*VIEWERS):
         items.append((_("Evaluation"), reverse("dashboard")))
     if user.is_staff:

@@ -9,8 +9,14 @@ from cases.choices import OPEN_STATES
 
 # A user with several roles lands on the first of these and can switch to the others.
 WORKBENCH_ORDER = (
-    Role.ADMINISTRATOR, Role.LEADER, Role.SHIFT_LEADER, Role.DISPATCHER, Role.INTAKE_OPERATOR,
-    Role.DISTRICT_OPERATOR, Role.UNIT_OPERATOR, Role.SUPERVISOR,
+    Role.ADMINISTRATOR,
+    Role.LEADER,
+    Role.SHIFT_LEADER,
+    Role.DISPATCHER,
+    Role.INTAKE_OPERATOR,
+    Role.DISTRICT_OPERATOR,
+    Role.UNIT_OPERATOR,
+    Role.SUPERVISOR,
 )
 
 
@@ -33,8 +39,12 @@ def unit_load(user: User, limit: int = 15):
     is_open = Q(assigned_cases__state__in=OPEN_STATES)
     late = is_open & (Q(assigned_cases__is_overdue=True) | Q(assigned_cases__stage_deadline__lte=timezone.now()))
     return (
-        Organization.objects.restrict(user).filter(kind__in=(OrgKind.HANDLING_UNIT, OrgKind.DISTRICT_PLATFORM))
-        .annotate(open_cases=Count("assigned_cases", filter=is_open), overdue_cases=Count("assigned_cases",
-                                                                                          filter=late))
-        .filter(open_cases__gt=0).select_related("parent").order_by("-overdue_cases", "-open_cases", "name")[:limit]
+        Organization.objects.restrict(user)
+        .filter(kind__in=(OrgKind.HANDLING_UNIT, OrgKind.DISTRICT_PLATFORM))
+        .annotate(
+            open_cases=Count("assigned_cases", filter=is_open), overdue_cases=Count("assigned_cases", filter=late)
+        )
+        .filter(open_cases__gt=0)
+        .select_related("parent")
+        .order_by("-overdue_cases", "-open_cases", "name")[:limit]
     )

@@ -40,9 +40,27 @@ class CaseListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Case
         fields = [
-            "id", "number", "state", "state_display", "source", "category", "urgency", "address", "longitude",
-            "latitude", "grid", "district", "street", "assignee", "stage_deadline", "handling_deadline",
-            "is_overdue", "is_urged", "pending_request", "reported_at", "closed_at",
+            "id",
+            "number",
+            "state",
+            "state_display",
+            "source",
+            "category",
+            "urgency",
+            "address",
+            "longitude",
+            "latitude",
+            "grid",
+            "district",
+            "street",
+            "assignee",
+            "stage_deadline",
+            "handling_deadline",
+            "is_overdue",
+            "is_urged",
+            "pending_request",
+            "reported_at",
+            "closed_at",
         ]
 
 
@@ -52,8 +70,18 @@ class EventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CaseEvent
-        fields = ["id", "action", "at", "from_state", "to_state", "actor", "actor_role", "actor_organization",
-                  "note", "data"]
+        fields = [
+            "id",
+            "action",
+            "at",
+            "from_state",
+            "to_state",
+            "actor",
+            "actor_role",
+            "actor_organization",
+            "note",
+            "data",
+        ]
 
 
 class StepSerializer(serializers.ModelSerializer):
@@ -79,9 +107,21 @@ class CaseDetailSerializer(CaseListSerializer):
 
     class Meta(CaseListSerializer.Meta):
         fields = [
-            *CaseListSerializer.Meta.fields, "description", "component_code", "community", "platform",
-            "reporter_name", "self_handled", "return_count", "rework_count", "extension_count", "extension_hours",
-            "closure_type", "events", "steps", "attachments",
+            *CaseListSerializer.Meta.fields,
+            "description",
+            "component_code",
+            "community",
+            "platform",
+            "reporter_name",
+            "self_handled",
+            "return_count",
+            "rework_count",
+            "extension_count",
+            "extension_hours",
+            "closure_type",
+            "events",
+            "steps",
+            "attachments",
         ]
 
 
@@ -98,15 +138,17 @@ class CaseCreateSerializer(serializers.Serializer):
     latitude = serializers.FloatField(required=False, min_value=-90, max_value=90)
     area = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.filter(kind__in=(OrgKind.DISTRICT, OrgKind.STREET, OrgKind.COMMUNITY)),
-        required=False, help_text=_("District, street or community, when no point is given."))
+        required=False,
+        help_text=_("District, street or community, when no point is given."),
+    )
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, default="")
     component_code = serializers.CharField(max_length=17, required=False, default="")
     reporter_name = serializers.CharField(max_length=64, required=False, default="")
     reporter_phone = serializers.CharField(max_length=32, required=False, default="")
     self_handled = serializers.BooleanField(required=False, default=False)
-    idempotency_key = serializers.CharField(max_length=64, required=False,
-                                            help_text=_("Or the Idempotency-Key header: the same key gives the "
-                                                        "same case."))
+    idempotency_key = serializers.CharField(
+        max_length=64, required=False, help_text=_("Or the Idempotency-Key header: the same key gives the same case.")
+    )
     photos = PhotoListField(required=False, default=list)
 
     def validate(self, data):
@@ -129,8 +171,9 @@ API_FIELDS = {
     "person": lambda spec: _bounded(serializers.IntegerField, spec),
     "category": lambda spec: _bounded(serializers.IntegerField, spec),
     "boolean": lambda spec: serializers.BooleanField(help_text=spec.label),
-    "choice": lambda spec: serializers.ChoiceField(choices=spec.choices.choices, required=spec.required,
-                                                   help_text=spec.label),
+    "choice": lambda spec: serializers.ChoiceField(
+        choices=spec.choices.choices, required=spec.required, help_text=spec.label
+    ),
     "integer": lambda spec: _bounded(serializers.IntegerField, spec),
     "float": lambda spec: _bounded(serializers.FloatField, spec),
     "date": lambda spec: serializers.DateField(required=spec.required, help_text=spec.label),

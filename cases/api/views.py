@@ -43,7 +43,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         cases = cases.select_related("grid").order_by("-reported_at", "-pk")
         if self.action == "retrieve":
             cases = cases.select_related("community", "platform").prefetch_related(
-                "events__actor", "events__actor_organization", "steps__organization", "attachments")
+                "events__actor", "events__actor_organization", "steps__organization", "attachments"
+            )
         return cases
 
     def get_serializer_class(self):
@@ -54,7 +55,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         return CaseListSerializer
 
     @extend_schema(
-        request=CaseCreateSerializer, responses={201: CaseDetailSerializer, 200: CaseDetailSerializer},
+        request=CaseCreateSerializer,
+        responses={201: CaseDetailSerializer, 200: CaseDetailSerializer},
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)],
     )
     def create(self, request):
@@ -65,22 +67,30 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         key = request.headers.get("Idempotency-Key") or data.pop("idempotency_key", None)
         data.pop("idempotency_key", None)
         case, created = report_case(
-            actor=request.user, idempotency_key=key, location=location,
-            photos=photos(data.pop("photos"), AttachmentKind.BEFORE), **data,
+            actor=request.user,
+            idempotency_key=key,
+            location=location,
+            photos=photos(data.pop("photos"), AttachmentKind.BEFORE),
+            **data,
         )
-        return Response(CaseDetailSerializer(self.get_queryset().get(pk=case.pk), context={"request": request}).data,
-                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return Response(
+            CaseDetailSerializer(self.get_queryset().get(pk=case.pk), context={"request": request}).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
 
 
 def _make_action(name):
     serializer_class = ACTION_SERIALIZERS[name]
 
-    @extend_schema(request=serializer_class, responses={200: CaseDetailSerializer},
-                   summary=str(TRANSITIONS[name].label),
-                   description=f"Allowed in states: {', '.join(TRANSITIONS[name].sources)}; "
-                               f"roles: {', '.join(TRANSITIONS[name].roles)}; "
-                               f"{TRANSITIONS[name].check.__doc__ or ''} 409 in any other state, 403 for "
-                               f"anyone else.")
+    @extend_schema(
+        request=serializer_class,
+        responses={200: CaseDetailSerializer},
+        summary=str(TRANSITIONS[name].label),
+        description=f"Allowed in states: {', '.join(TRANSITIONS[name].sources)}; "
+        f"roles: {', '.join(TRANSITIONS[name].roles)}; "
+        f"{TRANSITIONS[name].check.__doc__ or ''} 409 in any other state, 403 for "
+        f"anyone else.",
+    )
     def handler(self, request, pk=None):
         authorize(TRANSITIONS[name], request.user, access_case(request.user, pk))  # 403 or 409 before the input
         serializer = serializer_class(data=request.data)
@@ -89,12 +99,14 @@ def _make_action(name):
         files = request.FILES.getlist("photos") if hasattr(request, "FILES") else []
         params["photos"] = photos(files or params.get("photos", []), TRANSITIONS[name].photo_kind)
         case = perform(case_id=pk, action=name, actor=request.user, **params)
-        return Response(CaseDetailSerializer(get_object_or_404(self.get_queryset(), pk=case.pk),
-                                             context={"request": request}).data)
+        return Response(
+            CaseDetailSerializer(get_object_or_404(self.get_queryset(), pk=case.pk), context={"request": request}).data
+        )
 
     handler.__name__ = f"action_{name}"
-    return drf_action(detail=True, methods=["post"], url_path=name, url_name=name,
-                      serializer_class=serializer_class)(handler)
+    return drf_action(detail=True, methods=["post"], url_path=name, url_name=name, serializer_class=serializer_class)(
+        handler
+    )
 
 
 for _name in ACTIONS:
@@ -116,13 +128,29 @@ class CaseLayerView(APIView):
         except ValueError:
             raise ValidationError({"limit": _("Give a whole number.")}) from None
         rows = cases.order_by("-reported_at").values_list(
-            "pk", "number", "state", "category__full_code", "category__name", "source", "is_overdue", "location",
+            "pk",
+            "number",
+            "state",
+            "category__full_code",
+            "category__name",
+            "source",
+            "is_overdue",
+            "location",
         )[:limit]
         features = [
-            {"type": "Feature", "id": pk,
-             "geometry": {"type": "Point", "coordinates": [round(point.x, 6), round(point.y, 6)]},
-             "properties": {"number": number, "state": state, "category": code, "category_name": name,
-                            "source": source, "overdue": overdue}}
+            {
+                "type": "Feature",
+                "id": pk,
+                "geometry": {"type": "Point", "coordinates": [round(point.x, 6), round(point.y, 6)]},
+                "properties": {
+                    "number": number,
+                    "state": state,
+                    "category": code,
+                    "category_name": name,
+                    "source": source,
+                    "overdue": overdue,
+                },
+            }
             for pk, number, state, code, name, source, overdue, point in rows
         ]
         return Response({"type": "FeatureCollection", "features": features})

@@ -13,5 +13,13 @@ from .reporting import report_case
 
 check_handlers()
 
-__all__ = ["HANDLERS", "access_case", "flag_overdue", "handling_deadline", "holder", "perform", "report_case",
-           "stage_deadline"]
+__all__ = [
+    "HANDLERS",
+    "access_case",
+    "flag_overdue",
+    "handling_deadline",
+    "holder",
+    "perform",
+    "report_case",
+    "stage_deadline",
+]

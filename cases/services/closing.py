@@ -27,8 +27,12 @@ def check(m: Move, fixed: object = None) -> str:
     m.case.rework_count += 1
     m.case.handling_deadline = m.world.handling_deadline(m.case, m.now)
     m.enter(Stage.HANDLE, m.case.assignee, m.case.handling_deadline, StepOutcome.NOT_FIXED)
-    m.notify(m.case.assignee, "rework", _("Case %(number)s is not fixed and comes back for rework: %(note)s") % {
-        "number": m.case.number, "note": m.note[:120]})
+    m.notify(
+        m.case.assignee,
+        "rework",
+        _("Case %(number)s is not fixed and comes back for rework: %(note)s")
+        % {"number": m.case.number, "note": m.note[:120]},
+    )
     return S.DISPATCHED
 
 

@@ -57,8 +57,9 @@ class World:
 
     @cached_property
     def stage_limits(self) -> dict[str, tuple[int, str]]:
-        return DEFAULT_STAGE_LIMITS | {stage: (amount, unit) for stage, amount, unit
-                                       in StageLimit.objects.values_list("stage", "amount", "unit")}
+        return DEFAULT_STAGE_LIMITS | {
+            stage: (amount, unit) for stage, amount, unit in StageLimit.objects.values_list("stage", "amount", "unit")
+        }
 
     def stage_deadline(self, stage: str, start: dt.datetime) -> dt.datetime:
         return self.calendar.deadline(start, *self.stage_limits[stage])
@@ -100,8 +101,13 @@ class Move:
     opened: list[CaseStep] = field(default_factory=list)  # steps this move added
     changed: list[CaseStep] = field(default_factory=list)  # earlier steps this move completed or moved
 
-    def enter(self, stage: str, organization: Organization | None, deadline: dt.datetime | None,
-              outcome: StepOutcome | None = None) -> None:
+    def enter(
+        self,
+        stage: str,
+        organization: Organization | None,
+        deadline: dt.datetime | None,
+        outcome: StepOutcome | None = None,
+    ) -> None:
         """Complete the open steps and open the next one; the case's stage deadline follows it. A step ends
         in the action's own outcome unless another is given."""
         self.complete_steps(outcome or self.action)
@@ -135,9 +141,16 @@ class Move:
     def event(self, from_state: str) -> CaseEvent:
         """The immutable record of this move (not saved)."""
         return CaseEvent(
-            case=self.case, action=self.action, actor=self.actor, actor_role=self.role,
-            actor_organization_id=self.actor.organization_id if self.actor else None, at=self.now,
-            from_state=from_state, to_state=self.case.state, note=self.note, data=self.data,
+            case=self.case,
+            action=self.action,
+            actor=self.actor,
+            actor_role=self.role,
+            actor_organization_id=self.actor.organization_id if self.actor else None,
+            at=self.now,
+            from_state=from_state,
+            to_state=self.case.state,
+            note=self.note,
+            data=self.data,
         )
 
 
@@ -174,10 +187,12 @@ HANDLERS: dict[str, Handler] = {}
 
 def handles(action: Action) -> Callable[[Handler], Handler]:
     """Register the handler of a declared action (``cases.workflow``)."""
+
     def register(handler: Handler) -> Handler:
         assert action in TRANSITIONS and action not in HANDLERS, action
         HANDLERS[action] = handler
         return handler
+
     return register
 
 
@@ -204,16 +219,32 @@ def decide(move: Move, **params: Any) -> str:
     return from_state
 
 
-def perform(*, case_id: int, action: str, actor: User, now: dt.datetime | None = None, note: str = "",
-            photos: Iterable[Any] = (), **params: Any) -> Case:
+def perform(
+    *,
+    case_id: int,
+    action: str,
+    actor: User,
+    now: dt.datetime | None = None,
+    note: str = "",
+    photos: Iterable[Any] = (),
+    **params: Any,
+) -> Case:
     """Take ``action`` on a case. Raises Http404, PermissionDenied, a Conflict (IllegalTransition, NotNow)
     or ValidationError; on any of them nothing is written."""
     if action not in TRANSITIONS or action == Action.REPORT:
         raise ValidationError(_("Unknown action “%(action)s”.") % {"action": action})
     with transaction.atomic():
         case = access_case(actor, case_id, lock=True)
-        move = Move(case=case, actor=actor, action=action, now=now or timezone.now(), world=World(),
-                    steps=list(case.steps.order_by("entered_at", "pk")), note=note, photos=list(photos))
+        move = Move(
+            case=case,
+            actor=actor,
+            action=action,
+            now=now or timezone.now(),
+            world=World(),
+            steps=list(case.steps.order_by("entered_at", "pk")),
+            note=note,
+            photos=list(photos),
+        )
         persist(move, decide(move, **params))
     return case
 
@@ -257,7 +288,6 @@ def sent_to_supervisor(m: Move, value: object, stage: Stage, message: str) -> No
     m.enter(stage, team, m.world.stage_deadline(stage, m.now))
     if m.case.supervisor:
         m.notify(None, "task", message % {"number": m.case.number}, m.case.supervisor)
-
 
 
 def check_handlers() -> None:

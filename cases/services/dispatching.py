@@ -39,9 +39,16 @@ def dispatch(m: Move, unit: object = None) -> str:
         m.enter(Stage.DISPATCH, target, m.world.stage_deadline(Stage.DISPATCH, m.now))
     else:
         m.enter(Stage.HANDLE, target, m.case.handling_deadline)
-    m.notify(target, "task", _("New case %(number)s: %(category)s, due %(deadline)s.") % {
-        "number": m.case.number, "category": m.case.category.name, "deadline": when(m.case.handling_deadline),
-    })
+    m.notify(
+        target,
+        "task",
+        _("New case %(number)s: %(category)s, due %(deadline)s.")
+        % {
+            "number": m.case.number,
+            "category": m.case.category.name,
+            "deadline": when(m.case.handling_deadline),
+        },
+    )
     return S.DISPATCHED
 
 
@@ -68,8 +75,11 @@ def return_(m: Move) -> str:
     m.data["unit"] = m.case.assignee_id
     back_to = dispatcher_org(m)
     m.enter(Stage.DISPATCH, back_to, m.world.stage_deadline(Stage.DISPATCH, m.now), StepOutcome.RETURNED)
-    m.notify(back_to, "returned", _("Case %(number)s was returned: %(reason)s") % {
-        "number": m.case.number, "reason": m.note[:120]})
+    m.notify(
+        back_to,
+        "returned",
+        _("Case %(number)s was returned: %(reason)s") % {"number": m.case.number, "reason": m.note[:120]},
+    )
     return S.RETURNED
 
 

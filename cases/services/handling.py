@@ -34,8 +34,12 @@ def _hours(value: object, field_name: str = "hours") -> int:
 def request_extension(m: Move, hours: object = None) -> str:
     m.case.pending_request, m.case.requested_hours = PendingRequest.EXTENSION, _hours(hours)
     m.data["hours"] = m.case.requested_hours
-    m.notify(dispatcher_org(m), "request", _("Case %(number)s: extension of %(hours)d h requested.") % {
-        "number": m.case.number, "hours": m.case.requested_hours})
+    m.notify(
+        dispatcher_org(m),
+        "request",
+        _("Case %(number)s: extension of %(hours)d h requested.")
+        % {"number": m.case.number, "hours": m.case.requested_hours},
+    )
     return S.DISPATCHED
 
 
@@ -53,8 +57,12 @@ def approve_extension(m: Move, hours: object = None) -> str:
     m.case.stage_deadline = m.case.handling_deadline
     m.case.is_overdue = m.case.handling_deadline <= m.now
     m.data["hours"] = hours
-    m.notify(m.case.assignee, "approved", _("Case %(number)s: extension approved, now due %(deadline)s.") % {
-        "number": m.case.number, "deadline": when(m.case.handling_deadline)})
+    m.notify(
+        m.case.assignee,
+        "approved",
+        _("Case %(number)s: extension approved, now due %(deadline)s.")
+        % {"number": m.case.number, "deadline": when(m.case.handling_deadline)},
+    )
     return S.DISPATCHED
 
 
@@ -75,8 +83,12 @@ def request_park(m: Move, until: object = None) -> str:
         raise ValidationError({"until": _("The review date must lie in the future.")})
     m.case.pending_request, m.case.requested_until = PendingRequest.PARK, until
     m.data["until"] = until.isoformat()
-    m.notify(dispatcher_org(m), "request", _("Case %(number)s: postponement requested until %(until)s.") % {
-        "number": m.case.number, "until": until.isoformat()})
+    m.notify(
+        dispatcher_org(m),
+        "request",
+        _("Case %(number)s: postponement requested until %(until)s.")
+        % {"number": m.case.number, "until": until.isoformat()},
+    )
     return S.DISPATCHED
 
 
@@ -88,8 +100,11 @@ def approve_park(m: Move) -> str:
     m.case.pending_request = PendingRequest.NONE
     m.data["until"] = until.isoformat()
     m.enter(Stage.PARK, dispatcher_org(m), review, StepOutcome.PARKED)
-    m.notify(m.case.assignee, "approved", _("Case %(number)s is postponed until %(until)s.") % {
-        "number": m.case.number, "until": until.isoformat()})
+    m.notify(
+        m.case.assignee,
+        "approved",
+        _("Case %(number)s is postponed until %(until)s.") % {"number": m.case.number, "until": until.isoformat()},
+    )
     return S.PARKED
 
 
@@ -105,6 +120,10 @@ def resume(m: Move) -> str:
     m.case.requested_until = None
     m.case.handling_deadline = m.world.handling_deadline(m.case, m.now)
     m.enter(Stage.HANDLE, m.case.assignee, m.case.handling_deadline, StepOutcome.RESUMED)
-    m.notify(m.case.assignee, "task", _("Case %(number)s is resumed, due %(deadline)s.") % {
-        "number": m.case.number, "deadline": when(m.case.handling_deadline)})
+    m.notify(
+        m.case.assignee,
+        "task",
+        _("Case %(number)s is resumed, due %(deadline)s.")
+        % {"number": m.case.number, "deadline": when(m.case.handling_deadline)},
+    )
     return S.DISPATCHED

@@ -75,6 +75,10 @@ def relocate(m: Move, longitude: object = None, latitude: object = None) -> str:
     assert m.case.grid is not None  # placed by its point
     if not in_scope(m.actor, m.case.district):
         raise PermissionDenied(_("This lies outside your organization's area."))
-    m.data |= {"from": before, "to": {"grid": m.case.grid.code, "district": m.case.district_id},
-               "longitude": point.x, "latitude": point.y}
+    m.data |= {
+        "from": before,
+        "to": {"grid": m.case.grid.code, "district": m.case.district_id},
+        "longitude": point.x,
+        "latitude": point.y,
+    }
     return m.case.state

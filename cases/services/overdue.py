@@ -28,12 +28,18 @@ def flag_overdue(now: dt.datetime | None = None, batch: int = 5000) -> int:
     now, world = now or timezone.now(), World()
     with transaction.atomic():
         cases = list(
-            Case.objects.open().filter(is_overdue=False, stage_deadline__lte=now)
-            .select_for_update(skip_locked=True, of=("self",)).select_related("assignee", "platform")[:batch]
+            Case.objects.open()
+            .filter(is_overdue=False, stage_deadline__lte=now)
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("assignee", "platform")[:batch]
         )
         Case.objects.filter(pk__in=[c.pk for c in cases]).update(is_overdue=True)
         for case in cases:
-            notify(case=case, organization=holder(case, world), kind="overdue",
-                   message=_("Case %(number)s is overdue (%(state)s).") % {
-                       "number": case.number, "state": S(case.state).label})
+            notify(
+                case=case,
+                organization=holder(case, world),
+                kind="overdue",
+                message=_("Case %(number)s is overdue (%(state)s).")
+                % {"number": case.number, "state": S(case.state).label},
+            )
     return len(cases)

@@ -46,13 +46,16 @@ def place(case: Case, location: Point | None, area: Organization | None) -> None
         raise ValidationError({"location": _("Give the case's location, or at least its district.")})
     chain = {a.kind: a for a in area.ancestors()} | {area.kind: area}
     case.community, case.street, case.district = (
-        chain.get(OrgKind.COMMUNITY), chain.get(OrgKind.STREET), chain[OrgKind.DISTRICT]
+        chain.get(OrgKind.COMMUNITY),
+        chain.get(OrgKind.STREET),
+        chain[OrgKind.DISTRICT],
     )
 
 
 def report_case(*, actor: User, idempotency_key: str | None = None, **fields: Any) -> tuple[Case, bool]:
     """Register a new report (fields: see ``_create_case``); returns (case, created). A repeated
     ``idempotency_key`` from the same actor returns the case the first call created, also when both race."""
+
     def first_time() -> Case | None:
         if idempotency_key:
             return Case.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
@@ -68,11 +71,24 @@ def report_case(*, actor: User, idempotency_key: str | None = None, **fields: An
         raise
 
 
-def _create_case(*, actor: User, source: str, category: Category, description: str, location: Point | None = None,
-                 area: Organization | None = None, address: str = "", urgency: str = "", component_code: str = "",
-                 reporter_name: str = "", reporter_phone: str = "", self_handled: bool = False,
-                 idempotency_key: str | None = None, photos: Iterable[Any] = (),
-                 now: dt.datetime | None = None) -> Case:
+def _create_case(
+    *,
+    actor: User,
+    source: str,
+    category: Category,
+    description: str,
+    location: Point | None = None,
+    area: Organization | None = None,
+    address: str = "",
+    urgency: str = "",
+    component_code: str = "",
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    self_handled: bool = False,
+    idempotency_key: str | None = None,
+    photos: Iterable[Any] = (),
+    now: dt.datetime | None = None,
+) -> Case:
     role = acting_role(actor, TRANSITIONS[Action.REPORT].roles)
     if role == Role.SUPERVISOR and source not in SUPERVISOR_SOURCES:
         source = CaseSource.SUPERVISOR  # a supervisor's report is a patrol's or a special inspection's
@@ -87,10 +103,19 @@ def _create_case(*, actor: User, source: str, category: Category, description: s
     now = now or timezone.now()
     with transaction.atomic():
         case = Case(
-            source=source, category=category, urgency=urgency or category.urgency, description=description.strip(),
-            address=address.strip(), component_code=component_code.strip(), reporter=actor,
-            reporter_name=reporter_name or actor.get_full_name(), reporter_phone=reporter_phone,
-            self_handled=self_handled, reported_at=now, created_by=actor, idempotency_key=idempotency_key or None,
+            source=source,
+            category=category,
+            urgency=urgency or category.urgency,
+            description=description.strip(),
+            address=address.strip(),
+            component_code=component_code.strip(),
+            reporter=actor,
+            reporter_name=reporter_name or actor.get_full_name(),
+            reporter_phone=reporter_phone,
+            self_handled=self_handled,
+            reported_at=now,
+            created_by=actor,
+            idempotency_key=idempotency_key or None,
         )
         place(case, location, area)
         if not in_scope(actor, case.district) and not in_scope(actor, case.street):
@@ -104,8 +129,17 @@ def _create_case(*, actor: User, source: str, category: Category, description: s
 def opening(case: Case, actor: User, role: str, now: dt.datetime, world: World, photos: Iterable[Any] = ()) -> Move:
     """The report, decided in memory: a case handled on the spot is closed at once, any other waits for
     intake. ``_create_case`` persists it; the demo generator writes many in bulk."""
-    move = Move(case=case, actor=actor, action=Action.REPORT, now=now, world=world, steps=[], role=role,
-                photos=list(photos), data={"self_handled": True} if case.self_handled else {})
+    move = Move(
+        case=case,
+        actor=actor,
+        action=Action.REPORT,
+        now=now,
+        world=world,
+        steps=[],
+        role=role,
+        photos=list(photos),
+        data={"self_handled": True} if case.self_handled else {},
+    )
     if case.self_handled:
         case.state, case.closure_type, case.closed_at = CaseState.CLOSED, ClosureType.NORMAL, now
     else:

@@ -36,8 +36,18 @@ class ComponentSerializer(GeoFeatureModelSerializer):
     class Meta:
         model = Component
         geo_field = "location"
-        fields = ["id", "code", "name", "category_code", "category_name", "grid_code", "owner", "maintainer_name",
-                  "status", "status_display"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "category_code",
+            "category_name",
+            "grid_code",
+            "owner",
+            "maintainer_name",
+            "status",
+            "status_display",
+        ]
 
 
 class CameraSerializer(GeoFeatureModelSerializer):

@@ -34,8 +34,11 @@ class BoundaryViewSet(StaffReferenceViewSet):
     bbox_filter_include_overlapping = True
 
     def get_queryset(self):
-        return Boundary.objects.filter(organization__kind=self.request.query_params.get("kind", "district")) \
-            .select_related("organization").order_by("organization__code")
+        return (
+            Boundary.objects.filter(organization__kind=self.request.query_params.get("kind", "district"))
+            .select_related("organization")
+            .order_by("organization__code")
+        )
 
 
 class GridViewSet(StaffReferenceViewSet):
@@ -91,10 +94,12 @@ class GeocodeView(APIView):
     """Gazetteer: ``q`` → candidate points (places, roads, streets and communities)."""
 
     def get(self, request):
-        return Response([
-            {"name": c.name, "kind": c.kind, "longitude": round(c.point.x, 7), "latitude": round(c.point.y, 7)}
-            for c in search_address(request.query_params.get("q", ""))
-        ])
+        return Response(
+            [
+                {"name": c.name, "kind": c.kind, "longitude": round(c.point.x, 7), "latitude": round(c.point.y, 7)}
+                for c in search_address(request.query_params.get("q", ""))
+            ]
+        )
 
 
 class ReverseGeocodeView(APIView):
@@ -102,12 +107,16 @@ class ReverseGeocodeView(APIView):
 
     def get(self, request):
         try:
-            point = Point(float(request.query_params["longitude"]), float(request.query_params["latitude"]),
-                          srid=4326)
+            point = Point(float(request.query_params["longitude"]), float(request.query_params["latitude"]), srid=4326)
         except (KeyError, ValueError):
             raise ValidationError({"longitude": _("Give longitude and latitude in degrees.")}) from None
         grid = locate(point).grid  # OutsideCity → 400
-        return Response({
-            "grid": grid.code, "community": grid.community.name, "street": grid.street.name,
-            "district": grid.district.name, "address": nearest_address(point),
-        })
+        return Response(
+            {
+                "grid": grid.code,
+                "community": grid.community.name,
+                "street": grid.street.name,
+                "district": grid.district.name,
+                "address": nearest_address(point),
+            }
+        )

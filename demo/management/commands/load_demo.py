@@ -29,19 +29,33 @@ def compute_month(month) -> int:
 
 
 class Command(BaseCommand):
-    help = _("Load the demo city: organizations, grids, census, rules, people and months of case history. "
-             "Parts already loaded are kept.")
+    help = _(
+        "Load the demo city: organizations, grids, census, rules, people and months of case history. "
+        "Parts already loaded are kept."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--password", default=DEMO_PASSWORD)
         parser.add_argument("--months", type=int, default=12, help=_("Months of case history (0 for none)."))
-        parser.add_argument("--cells", type=int, default=CELLS,
-                            help=_("The city is cells × cells unit grids of 100 m (186: the reference 345 km²)."))
-        parser.add_argument("--processes", type=int, default=os.cpu_count() or 1,
-                            help=_("Processes simulating months at once (the history is the same for any number)."))
-        parser.add_argument("--scale", type=float, default=1.0,
-                            help=_("Share of the reference city's monthly volume (1.0 = 16,400 reports)."))
+        parser.add_argument(
+            "--cells",
+            type=int,
+            default=CELLS,
+            help=_("The city is cells × cells unit grids of 100 m (186: the reference 345 km²)."),
+        )
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=os.cpu_count() or 1,
+            help=_("Processes simulating months at once (the history is the same for any number)."),
+        )
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            help=_("Share of the reference city's monthly volume (1.0 = 16,400 reports)."),
+        )
 
     def step(self, message, started):
         self.stdout.write(f"  {message} ({time.perf_counter() - started:.1f} s)")
@@ -56,13 +70,22 @@ class Command(BaseCommand):
             create_demo_accounts(city, password)
             staff = create_demo_staff(city, password, seed)
             counts = build_demo_surroundings(city, seed, staff.get(Role.SUPERVISOR, []))
-            self.step(_("%(orgs)d organizations, %(grids)d unit grids, %(roads)d roads, %(places)d markets and "
-                        "compounds, %(cameras)d cameras, %(components)d components")
-                      % {"orgs": city.subtree().count(), "grids": grids, **counts}, started)
+            self.step(
+                _(
+                    "%(orgs)d organizations, %(grids)d unit grids, %(roads)d roads, %(places)d markets and "
+                    "compounds, %(cameras)d cameras, %(components)d components"
+                )
+                % {"orgs": city.subtree().count(), "grids": grids, **counts},
+                started,
+            )
         if months and not Case.objects.exists():
+
             def progress(month, cases, dispatches):
-                self.step(_("%(month)s: %(cases)d reports, %(dispatches)d dispatched")
-                          % {"month": month.strftime("%Y-%m"), "cases": cases, "dispatches": dispatches}, started)
+                self.step(
+                    _("%(month)s: %(cases)d reports, %(dispatches)d dispatched")
+                    % {"month": month.strftime("%Y-%m"), "cases": cases, "dispatches": dispatches},
+                    started,
+                )
 
             totals = generate_history(months=months, seed=seed, scale=scale, progress=progress, processes=processes)
             self.step(_("case history: %(cases)d reports, %(dispatches)d dispatched") % totals, started)

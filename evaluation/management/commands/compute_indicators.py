@@ -22,7 +22,15 @@ class Command(BaseCommand):
             raise CommandError(_("--to lies before --from."))
         snapshot = compute_snapshot(start_snapshot(start=start, end=end))
         city = snapshot.rows.get(object_type="city")
-        self.stdout.write(self.style.SUCCESS(
-            _("Snapshot %(id)d for %(start)s – %(end)s: %(rows)d rows, %(reports)d reports.")
-            % {"id": snapshot.pk, "start": start, "end": end, "rows": snapshot.rows.count(),
-               "reports": city.counts["reports"]}))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Snapshot %(id)d for %(start)s – %(end)s: %(rows)d rows, %(reports)d reports.")
+                % {
+                    "id": snapshot.pk,
+                    "start": start,
+                    "end": end,
+                    "rows": snapshot.rows.count(),
+                    "reports": city.counts["reports"],
+                }
+            )
+        )

@@ -6,8 +6,10 @@ from gis.imports import LAYERS, ImportRefused, import_file
 
 
 class Command(BaseCommand):
-    help = _("Import areas, unit grids, components or cameras from a GeoJSON file or a (zipped) Shapefile. "
-             "The file is checked whole and refused whole if anything is wrong.")
+    help = _(
+        "Import areas, unit grids, components or cameras from a GeoJSON file or a (zipped) Shapefile. "
+        "The file is checked whole and refused whole if anything is wrong."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("layer", choices=LAYERS)
@@ -21,7 +23,9 @@ class Command(BaseCommand):
         except ImportRefused as refused:
             for line in refused.report.errors:
                 self.stderr.write(f"  {line}")
-            raise CommandError(_("%(file)s refused: %(n)d problem(s), nothing imported.")
-                               % {"file": path, "n": len(refused.report.errors)}) from None
+            raise CommandError(
+                _("%(file)s refused: %(n)d problem(s), nothing imported.")
+                % {"file": path, "n": len(refused.report.errors)}
+            ) from None
         message = _("%(n)d features checked, %(written)d written.") % {"n": report.features, "written": report.written}
         self.stdout.write(self.style.SUCCESS(message))
