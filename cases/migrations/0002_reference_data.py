@@ -2,7 +2,7 @@
 
 Frozen: the loader below is a copy of what the code did when this migration was written, run on the
 historical models, so that later changes to live code never change what this migration does. The
-category lists are read from the standards' CSV files (``classification/data``)."""
+category lists are the standards' CSV files as they were then, in ``initial_data/`` beside it."""
 
 import csv
 import datetime as dt
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.db import migrations
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "classification" / "data"
+DATA_DIR = Path(__file__).resolve().parent / "initial_data"
 SOURCES = {"gbt47678.5-2026": "categories-gbt47678.5-2026.csv", "cjt214-2007": "categories-cjt214-2007-events.csv"}
 LIMITS = [  # (words in the minor name, limit, unit, urgency): the first match wins
     (("塌陷", "破裂", "群发", "井盖", "箅子", "结冰", "积雪", "脱落"), 2, "h", "urgent"),
