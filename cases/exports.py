@@ -1,11 +1,10 @@
 """Excel exports through pandas: the cases with the time of every step, and their full event log."""
 
-import io
-
-import pandas as pd
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from citymgmt.spreadsheets import workbook
 
 from .choices import CaseState
 from .models import CaseEvent
@@ -67,8 +66,4 @@ def cases_workbook(cases) -> bytes:
         }
         for e in events
     ]
-    out = io.BytesIO()
-    with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        pd.DataFrame(rows).to_excel(writer, sheet_name=_("Cases"), index=False)
-        pd.DataFrame(event_rows).to_excel(writer, sheet_name=_("Events"), index=False)
-    return out.getvalue()
+    return workbook({_("Cases"): rows, _("Events"): event_rows})

@@ -199,6 +199,8 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+", verbose_name=_("created by")
     )
     idempotency_key = models.CharField(_("idempotency key"), max_length=64, null=True, blank=True, editable=False)
+    # What the first submission with the key asked for: the same key with other contents is refused.
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = CaseQuerySet.as_manager()
 

@@ -157,6 +157,8 @@ def case_report(request):
             form.add_error(None, error_text(error))
         except PermissionDenied as error:
             form.add_error(None, str(error))
+        except Conflict as error:
+            form.add_error(None, error.message)
         else:
             messages.success(
                 request,

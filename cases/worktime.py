@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import logging
+import time
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
@@ -147,6 +149,8 @@ class WorkCalendar:
 # --- the calendar kept in the database --------------------------------------------------------------------
 
 _VERSION_KEY = "worktime:version"
+UNCACHED_RELOAD_SECONDS = 60
+log = logging.getLogger(__name__)
 _loaded: dict[str, Any] = {"version": None, "calendar": None}
 
 
@@ -160,16 +164,24 @@ def load_calendar() -> WorkCalendar:
 
 
 def current_calendar() -> WorkCalendar:
-    """The calendar from the database, cached per process until any override or schedule changes."""
-    version = cache.get_or_set(_VERSION_KEY, 1)
+    """The calendar from the database, cached per process until any override or schedule changes (the
+    shared cache holds the version). Without the cache, it is reloaded once a minute at most."""
+    try:
+        version = cache.get_or_set(_VERSION_KEY, 1)
+    except Exception:  # the cache (Redis) is down: the database is the record
+        log.warning("cache unavailable: the working calendar is reloaded from the database", exc_info=True)
+        version = ("no cache", int(time.monotonic() // UNCACHED_RELOAD_SECONDS))
     if _loaded["version"] != version or _loaded["calendar"] is None:
         _loaded["calendar"], _loaded["version"] = load_calendar(), version
     return _loaded["calendar"]
 
 
 def invalidate_calendar() -> None:
-    try:
-        cache.incr(_VERSION_KEY)
-    except ValueError:  # key absent or evicted
-        cache.set(_VERSION_KEY, 2)
     _loaded["calendar"] = None
+    try:
+        try:
+            cache.incr(_VERSION_KEY)
+        except ValueError:  # key absent or evicted
+            cache.set(_VERSION_KEY, 2)
+    except Exception:  # other processes notice within a minute once the cache is back, or reload then
+        log.warning("cache unavailable: other processes reload the calendar later", exc_info=True)

@@ -6,6 +6,7 @@ class Conflict(Exception):
     translated ``message``, a machine-readable ``code`` and the ``state`` the resource is in."""
 
     code = "conflict"
+    status = 409
     state = ""
 
     @property

@@ -101,11 +101,28 @@ if EMBEDDED:
 # --- Redis: broker, results, cache and channel layer -----------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Redis is not the system of record: with it down, reads fall back to the database (short timeouts so
+    # that a page does not wait on it), tasks that cannot be queued are marked failed, pushes are dropped
+    # (the notices stay in the database).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
+    CELERY_TASK_PUBLISH_RETRY_POLICY = {
+        "max_retries": 2,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
+    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 5}
+    CELERY_BROKER_CONNECTION_TIMEOUT = 1
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -123,6 +140,8 @@ CELERY_BEAT_SCHEDULE = {
     # Overdue is flagged as soon as a deadline passes, not at month end (domain spec section 4).
     "flag-overdue-cases": {"task": "cases.flag_overdue", "schedule": 60.0},
     # The previous month's indicators, shortly after midnight on the 1st (Asia/Shanghai).
+    # A computation whose worker died (and whose redelivery failed too) is marked failed, to be run again.
+    "recover-interrupted-computations": {"task": "evaluation.recover_interrupted", "schedule": 300.0},
     "monthly-indicators": {
         "task": "evaluation.compute_previous_month",
         "schedule": crontab(minute=30, hour=0, day_of_month=1),
@@ -201,6 +220,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "EXCEPTION_HANDLER": "citymgmt.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "citymgmt.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -116,6 +116,26 @@ def compute_snapshot(snapshot: Snapshot) -> Snapshot:
     return snapshot
 
 
+RUNNING_AT_MOST = dt.timedelta(minutes=30)  # a month's snapshot takes seconds; far longer means interrupted
+
+
+def fail_snapshot(snapshot: Snapshot, reason: str) -> None:
+    Snapshot.objects.filter(pk=snapshot.pk, status=SnapshotStatus.RUNNING).update(
+        status=SnapshotStatus.FAILED, error=reason, finished_at=timezone.now()
+    )
+
+
+def recover_interrupted(now: dt.datetime | None = None) -> int:
+    """Mark failed, with the reason, every snapshot still running long after it started; returns how many."""
+    now = now or timezone.now()
+    return Snapshot.objects.filter(status=SnapshotStatus.RUNNING, created_at__lt=now - RUNNING_AT_MOST).update(
+        status=SnapshotStatus.FAILED,
+        error=_("Interrupted: no worker finished it within %(minutes)d minutes. Compute it again.")
+        % {"minutes": RUNNING_AT_MOST.seconds // 60},
+        finished_at=now,
+    )
+
+
 @transaction.atomic
 def enter_assessments(*, month: dt.date, scores: dict[int, str], user) -> int:
     """Store other assessment scores (0–100) per unit for a month; empty values remove an entry."""

@@ -1,8 +1,6 @@
 import datetime as dt
-import io
 import json
 
-import pandas as pd
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +18,8 @@ from accounts.decorators import role_required
 from accounts.models import Organization
 from cases.selectors import visible_cases
 from cases.views import case_list_page
+from citymgmt.queue import enqueue
+from citymgmt.spreadsheets import workbook
 
 from . import indicators, services
 from .models import Bulletin, OtherAssessment, Snapshot, SnapshotStatus
@@ -121,32 +121,27 @@ def dashboard(request):
 
 
 def _workbook(month, tables, rates) -> HttpResponse:
-    """Every table of the dashboard as a sheet (pandas)."""
-    out = io.BytesIO()
-    with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        for title, _object_type, rows in tables:
-            frame = pd.DataFrame(
-                [
-                    {
-                        _("Rank"): s.rank,
-                        _("Name"): s.row.object_name,
-                        **{
-                            str(label): s.row.counts.get(name)
-                            for name, label in (("reports", _("Reports")), ("dispatched", _("Dispatched")))
-                        },
-                        **{str(rates[k]): s.row.rates.get(k) for k in rates},
-                        _("Score"): s.score,
-                        _("Rating"): s.rating,
-                        _("Change"): s.change,
-                        _("Other assessment"): s.other_score,
-                        _("Performance assessment"): s.assessment,
-                    }
-                    for s in rows
-                ]
-            )
-            frame.to_excel(writer, sheet_name=str(title)[:31], index=False)
+    """Every table of the dashboard as a sheet."""
+    sheets = {
+        title: [
+            {
+                _("Rank"): s.rank,
+                _("Name"): s.row.object_name,
+                _("Reports"): s.row.counts.get("reports"),
+                _("Dispatched"): s.row.counts.get("dispatched"),
+                **{str(rates[k]): s.row.rates.get(k) for k in rates},
+                _("Score"): s.score,
+                _("Rating"): s.rating,
+                _("Change"): s.change,
+                _("Other assessment"): s.other_score,
+                _("Performance assessment"): s.assessment,
+            }
+            for s in rows
+        ]
+        for title, _object_type, rows in tables
+    }
     response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        workbook(sheets), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="evaluation-{month:%Y-%m}.xlsx"'
     return response
@@ -183,8 +178,13 @@ def assessments(request):
 def compute(request):
     month = _month(request.POST.get("month"))
     snapshot = services.start_snapshot(start=month, end=services.month_end(month), user=request.user)
-    compute_snapshot.delay(snapshot.pk)
-    messages.success(request, _("The indicators of %(month)s are being computed.") % {"month": month.strftime("%Y-%m")})
+    if reason := enqueue(compute_snapshot, snapshot.pk):
+        services.fail_snapshot(snapshot, _("Could not be queued (%(reason)s). Try again.") % {"reason": reason})
+        messages.error(request, _("The computation could not be started: the task queue is unavailable. Try again."))
+    else:
+        messages.success(
+            request, _("The indicators of %(month)s are being computed.") % {"month": month.strftime("%Y-%m")}
+        )
     return redirect(f"{reverse('dashboard')}?month={month:%Y-%m}")
 
 
@@ -194,8 +194,9 @@ def bulletin(request):
     month = _month(request.POST.get("month"))
     if month_snapshot(month) is None:
         messages.error(request, _("Compute the month's indicators first."))
+    elif enqueue(generate_bulletin, month.isoformat(), request.user.pk):
+        messages.error(request, _("The bulletin could not be started: the task queue is unavailable. Try again."))
     else:
-        generate_bulletin.delay(month.isoformat(), request.user.pk)
         messages.success(request, _("The bulletin of %(month)s is being generated.") % {"month": f"{month:%Y-%m}"})
     return redirect(f"{reverse('dashboard')}?month={month:%Y-%m}")
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.gis.gdal import DataSource, GDALException
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from accounts.choices import AREA_KINDS, OrgKind
@@ -311,6 +311,21 @@ def check_cameras(features, owner: Organization) -> tuple[ImportReport, list[Cam
     return report, cameras
 
 
+def _check_lengths(report: ImportReport, rows) -> None:
+    """Every text that is longer than its column is a reason to refuse, not a database error."""
+    for row in rows:
+        if not isinstance(row, models.Model):
+            continue
+        for column in row._meta.concrete_fields:
+            value = getattr(row, column.attname)
+            if column.max_length and isinstance(value, str) and len(value) > column.max_length:
+                report.error(
+                    getattr(row, "code", "?"),
+                    _("%(field)s has %(length)d characters, at most %(max)d fit")
+                    % {"field": column.verbose_name, "length": len(value), "max": column.max_length},
+                )
+
+
 LAYERS = ("areas", "grids", "components", "cameras")
 
 
@@ -335,6 +350,7 @@ def import_file(
         report, rows = check_cameras(features, owner)
     else:
         raise ValueError(layer)
+    _check_lengths(report, rows)
     if not report.ok:
         raise ImportRefused(report)
     if dry_run:

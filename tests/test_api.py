@@ -144,8 +144,10 @@ def test_create_geocodes_the_point_and_idempotency_key_gives_the_same_case(users
     first = client.post("/api/cases/", create_body(), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     assert first.status_code == 201, first.content
     assert first.json()["grid"] == grid.code and first.json()["street"]["code"] == "990101001"
-    again = client.post("/api/cases/", create_body(description="改了也一样"), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    again = client.post("/api/cases/", create_body(), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    other = client.post("/api/cases/", create_body(description="另一件事"), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert other.status_code == 422 and other.json()["code"] == "idempotency_mismatch"  # not the old case
     assert Case.objects.count() == 1
 
 
@@ -247,3 +249,56 @@ def test_every_illegal_action_over_http_is_409_and_changes_nothing(users, city, 
         assert response.status_code == 409, (action, response.content)
         assert response.json()["state"] == state
     assert Case.objects.filter(pk=case.pk).values().get() == snapshot
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/gis/cases/?in_bbox=NaN,NaN,NaN,NaN",
+        "/api/gis/cases/?in_bbox=inf,0,1,1",
+        "/api/gis/cases/?in_bbox=1,2,3",
+        "/api/gis/cases/?in_bbox=10,10,5,5",
+        "/api/gis/grids/?in_bbox=NaN,NaN,NaN,NaN",
+        "/api/gis/components/?in_bbox=1,1,1,1",
+        "/api/gis/cases/?limit=-5",
+        "/api/gis/cases/?limit=0",
+        "/api/gis/cases/?limit=x",
+    ],
+)
+def test_bad_query_parameters_answer_400_with_a_reason(users, city, url):
+    response = api(users.dispatcher).get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400, response.content
+    assert response.json()  # a field and its reason
+
+
+def test_a_json_body_nested_5000_deep_is_a_400(users, grid):
+    body = "[" * 5000 + "]" * 5000
+    response = api(users.intake_operator).post("/api/cases/", body, content_type="application/json")
+    assert response.status_code == 400 and "nested" in response.json()["detail"]
+    assert Case.objects.count() == 0
+
+
+def test_an_idempotency_key_longer_than_64_characters_is_a_400(users, grid):
+    response = api(users.intake_operator).post(
+        "/api/cases/", create_body(), format="json", HTTP_IDEMPOTENCY_KEY="k" * 65
+    )
+    assert response.status_code == 400 and "idempotency_key" in response.json()
+    assert Case.objects.count() == 0
+
+
+def test_exports_keep_formula_like_text_as_text(client, users, city):
+    """A description, address or note that begins like a formula never becomes a live cell."""
+    from openpyxl import load_workbook
+
+    from tests.lifecycle import perform
+
+    case = new_case(users, city, address="+1 路口")
+    Case.objects.filter(pk=case.pk).update(description='=HYPERLINK("http://evil.example","点我")')
+    perform(case_id=case.pk, action="not_accept", actor=users.intake_operator, note="@SUM(1,1)")
+    client.force_login(users.dispatcher)
+    book = load_workbook(io.BytesIO(client.get(reverse("case-list"), {"export": "xlsx"}).content))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    risky = [c.value for c in cells if c.value.startswith(("=", "+", "-", "@"))]
+    assert risky == [] and all(c.data_type == "s" for c in cells)
+    texts = {c.value for c in cells}
+    assert '\'=HYPERLINK("http://evil.example","点我")' in texts and "'+1 路口" in texts and "'@SUM(1,1)" in texts

@@ -154,3 +154,13 @@ def test_admin_import_page(admin_client, tmp_path, community):
     good = write(tmp_path, grid_features(community)).read_bytes()
     admin_client.post(url, {"layer": "grids", "file": SimpleUploadedFile("g.geojson", good)})
     assert imported() == 4
+
+
+def test_a_text_longer_than_its_column_is_a_reason_not_a_crash(tmp_path, community):
+    import_file(write(tmp_path, grid_features(community)), "grids")
+    point = {"type": "Point", "coordinates": list(lonlat(0.5, 0.5))}
+    long_name = feature({"code": "99010101001000008", "name": "井" * 300, "owner": "单位" * 80}, point)
+    with pytest.raises(ImportRefused) as refused:
+        import_file(write(tmp_path, [long_name]), "components")
+    reasons = " ".join(refused.value.report.errors)
+    assert "300" in reasons and "160" in reasons and not Component.objects.exists()

@@ -5,7 +5,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action as drf_action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -32,7 +31,6 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     """Cases in the caller's area. Every change of state is a POST to ``/api/cases/{id}/{action}/``."""
 
     filterset_class = CaseFilter
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     queryset = Case.objects.all()
 
@@ -66,6 +64,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         location = Point(data.pop("longitude"), data.pop("latitude"), srid=4326) if "longitude" in data else None
         key = request.headers.get("Idempotency-Key") or data.pop("idempotency_key", None)
         data.pop("idempotency_key", None)
+        if key is not None and not 1 <= len(key) <= 64:
+            raise ValidationError({"idempotency_key": _("An idempotency key has 1 to 64 characters.")})
         case, created = report_case(
             actor=request.user,
             idempotency_key=key,
@@ -126,7 +126,9 @@ class CaseLayerView(APIView):
         try:
             limit = min(int(request.query_params.get("limit", 10_000)), CASE_LAYER_LIMIT)
         except ValueError:
-            raise ValidationError({"limit": _("Give a whole number.")}) from None
+            limit = 0
+        if limit < 1:
+            raise ValidationError({"limit": _("Give a whole number from 1 to %(max)d.") % {"max": CASE_LAYER_LIMIT}})
         rows = cases.order_by("-reported_at").values_list(
             "pk",
             "number",

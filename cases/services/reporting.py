@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.choices import AREA_KINDS, OrgKind, Role
 from accounts.models import Organization, User
 from accounts.scope import in_scope
+from citymgmt.errors import Conflict
 from classification.models import Category
 from gis.geocoding import OutsideCity, locate
 
@@ -56,19 +59,47 @@ def report_case(*, actor: User, idempotency_key: str | None = None, **fields: An
     """Register a new report (fields: see ``_create_case``); returns (case, created). A repeated
     ``idempotency_key`` from the same actor returns the case the first call created, also when both race."""
 
+    signed = fingerprint(fields) if idempotency_key else ""
+
     def first_time() -> Case | None:
-        if idempotency_key:
-            return Case.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
-        return None
+        existing = (
+            Case.objects.filter(created_by=actor, idempotency_key=idempotency_key).first() if idempotency_key else None
+        )
+        if existing and existing.idempotency_fingerprint and existing.idempotency_fingerprint != signed:
+            raise IdempotencyMismatch(
+                _("This submission's key was already used for a different report: reload the form to report again.")
+            )
+        return existing
 
     if existing := first_time():
         return existing, False
     try:
-        return _create_case(actor=actor, idempotency_key=idempotency_key, **fields), True
+        return _create_case(actor=actor, idempotency_key=idempotency_key, signed=signed, **fields), True
     except IntegrityError:
         if existing := first_time():  # the other of two racing submissions won
             return existing, False
         raise
+
+
+class IdempotencyMismatch(Conflict):
+    """A retried report whose contents differ from the first one with the same key (HTTP 422)."""
+
+    code = "idempotency_mismatch"
+    status = 422
+
+
+def fingerprint(fields: dict[str, Any]) -> str:
+    """A digest of what a report asks for (photos and the time aside), to recognise a true retry."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, models.Model):
+            return value.pk
+        if isinstance(value, Point):
+            return [round(value.x, 7), round(value.y, 7)]
+        return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
+
+    content = {k: plain(v) for k, v in sorted(fields.items()) if k not in ("photos", "now")}
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
 
 
 def _create_case(
@@ -86,6 +117,7 @@ def _create_case(
     reporter_phone: str = "",
     self_handled: bool = False,
     idempotency_key: str | None = None,
+    signed: str = "",
     photos: Iterable[Any] = (),
     now: dt.datetime | None = None,
 ) -> Case:
@@ -116,6 +148,7 @@ def _create_case(
             reported_at=now,
             created_by=actor,
             idempotency_key=idempotency_key or None,
+            idempotency_fingerprint=signed,
         )
         place(case, location, area)
         if not in_scope(actor, case.district) and not in_scope(actor, case.street):

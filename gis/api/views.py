@@ -1,6 +1,8 @@
 """GeoJSON of the spatial base for the maps, filtered by bounding box (``in_bbox=west,south,east,north``)
 and attributes; geocoding and its reverse."""
 
+import math
+
 from django.contrib.gis.geos import Point, Polygon
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -18,6 +20,14 @@ from ..selectors import visible_cameras
 from .serializers import BoundarySerializer, CameraSerializer, ComponentSerializer, GridSerializer
 
 
+class BBoxFilter(InBBoxFilter):
+    """rest_framework_gis's, with a malformed or non-finite box answered 400 (``parse_bbox``)."""
+
+    def get_filter_bbox(self, request):
+        value = request.query_params.get(self.bbox_param)
+        return parse_bbox(value) if value else None
+
+
 class Pages(GeoJsonPagination):
     page_size = 500
     page_size_query_param = "page_size"
@@ -29,7 +39,7 @@ class BoundaryViewSet(StaffReferenceViewSet):
 
     serializer_class = BoundarySerializer
     pagination_class = None  # a few hundred outlines at most
-    filter_backends = [InBBoxFilter]
+    filter_backends = [BBoxFilter]
     bbox_filter_field = "geometry"
     bbox_filter_include_overlapping = True
 
@@ -44,7 +54,7 @@ class BoundaryViewSet(StaffReferenceViewSet):
 class GridViewSet(StaffReferenceViewSet):
     serializer_class = GridSerializer
     pagination_class = Pages
-    filter_backends = [InBBoxFilter]
+    filter_backends = [BBoxFilter]
     bbox_filter_field = "geometry"
     bbox_filter_include_overlapping = True
     queryset = Grid.objects.select_related("community", "street", "district").order_by("code")
@@ -53,7 +63,7 @@ class GridViewSet(StaffReferenceViewSet):
 class ComponentViewSet(StaffReferenceViewSet):
     serializer_class = ComponentSerializer
     pagination_class = Pages
-    filter_backends = [InBBoxFilter]
+    filter_backends = [BBoxFilter]
     bbox_filter_field = "location"
 
     def get_queryset(self):
@@ -72,7 +82,7 @@ class CameraViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     queryset = Camera.objects.all()
     serializer_class = CameraSerializer
     pagination_class = None
-    filter_backends = [InBBoxFilter]
+    filter_backends = [BBoxFilter]
     bbox_filter_field = "location"
 
     def in_scope(self, user):
@@ -83,10 +93,15 @@ class CameraViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
 
 
 def parse_bbox(value: str) -> Polygon:
+    """``west,south,east,north`` in degrees, as a polygon; anything else is a 400 with the reason."""
     try:
         west, south, east, north = (float(v) for v in value.split(","))
     except ValueError:
-        raise ValidationError({"in_bbox": _("Give the box as west,south,east,north in degrees.")}) from None
+        west = south = east = north = math.nan
+    if not all(math.isfinite(v) for v in (west, south, east, north)) or not (
+        -180 <= west < east <= 180 and -90 <= south < north <= 90
+    ):
+        raise ValidationError({"in_bbox": _("Give the box as west,south,east,north in degrees.")})
     return Polygon.from_bbox((west, south, east, north))
 
 
