@@ -12,7 +12,7 @@ from accounts.models import Organization, User
 from classification.choices import Urgency
 from classification.models import Category
 
-from .attachments import check_photo
+from .attachments import check_photos
 from .choices import AttachmentKind, CaseSource
 from .workflow import TRANSITIONS, Input
 
@@ -32,7 +32,7 @@ class PhotosField(forms.FileField):
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else [data] if data else []
-        return [check_photo(super(PhotosField, self).clean(f, initial), self.kind) for f in files]
+        return check_photos([super(PhotosField, self).clean(f, initial) for f in files], self.kind)
 
 
 class CategoryChoiceField(forms.ModelChoiceField):

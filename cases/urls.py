@@ -7,4 +7,5 @@ urlpatterns = [
     path("new/", views.case_report, name="case-report"),
     path("<int:pk>/", views.case_detail, name="case-detail"),
     path("<int:pk>/<slug:action>/", views.case_action, name="case-action"),
+    path("photos/<int:pk>/<slug:copy>/", views.case_photo, name="case-photo"),
 ]

@@ -1,14 +1,17 @@
+import mimetypes
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.choices import Role
 from citymgmt.errors import Conflict
 from dispatch.services import suggest_unit
 from gis.selectors import nearby_components
@@ -18,6 +21,7 @@ from .choices import CaseSource, CaseState
 from .choices import CaseState as S
 from .exports import cases_workbook
 from .forms import ReportForm, action_form
+from .models import Attachment
 from .selectors import (
     DUPLICATE_DAYS,
     DUPLICATE_METRES,
@@ -192,3 +196,26 @@ def city_map(request):
             "map": map_settings(),
         },
     )
+
+
+PHOTO_COPIES = {"thumb": "thumbnail", "photo": "public_image", "original": "image"}
+# The upload as it came, with its camera metadata (GPS included), is evidence for those who rule on cases;
+# everyone else who may see the case sees the copy re-encoded without metadata.
+ORIGINAL_VIEWERS = (Role.ADMINISTRATOR, Role.LEADER, Role.SHIFT_LEADER)
+
+
+@login_required
+def case_photo(request, pk, copy):
+    """A photo of a case the viewer may see: its thumbnail, the copy without metadata, or (for those who rule
+    on cases) the original. Local files are sent from here; an object store answers a short-lived signed URL."""
+    attachment = get_object_or_404(Attachment.objects.select_related("case"), pk=pk)
+    access_case(request.user, attachment.case_id)  # 404 outside the viewer's scope
+    if copy not in PHOTO_COPIES or (copy == "original" and not request.user.has_role(*ORIGINAL_VIEWERS)):
+        raise Http404
+    stored = getattr(attachment, PHOTO_COPIES[copy])
+    if settings.S3_BUCKET:
+        return redirect(stored.url)  # signed, expiring (AWS_QUERYSTRING_EXPIRE)
+    response = FileResponse(stored.open("rb"), content_type=mimetypes.guess_type(stored.name)[0])
+    # The copies never change (their names carry the content's digest): the browser may keep them.
+    response["Cache-Control"] = "private, max-age=86400, immutable"
+    return response

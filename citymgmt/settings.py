@@ -194,6 +194,7 @@ MEDIA_STORAGE = (
             "secret_key": env.str("S3_SECRET_KEY", default=None),
             "default_acl": "private",
             "querystring_auth": True,  # photos are served through expiring signed URLs
+            "querystring_expire": 300,  # seconds: long enough to load the page, too short to share
         },
     }
     if S3_BUCKET

@@ -103,3 +103,51 @@ def test_too_many_pixels_are_refused():
     Image.new("1", (8000, 6000)).save(out, "PNG")  # 48 MP, a few kB
     with pytest.raises(ValidationError, match="百万像素"):
         check_photo(SimpleUploadedFile("big.png", out.getvalue()), AttachmentKind.BEFORE)
+
+
+def test_photos_are_served_by_a_view_that_checks_the_viewers_scope(client, users, city, settings, tmp_path):
+    """DEBUG off (the production profile): the copy without metadata for everyone who may see the case,
+    the original with its GPS for those who rule on cases, nothing for anyone else or anonymous."""
+    from django.urls import reverse
+
+    settings.MEDIA_ROOT = tmp_path
+    case = advance(new_case(users, city), users, city, S.DISPATCHED)
+    photo = check_photo(SimpleUploadedFile("after.jpg", jpeg_with_gps()), AttachmentKind.AFTER)
+    case = perform(case_id=case.pk, action="handle", actor=users.unit_operator_d1, note="已清理", photos=[photo])
+    attachment = case.attachments.get()
+
+    def get(who, copy):
+        client.logout()
+        if who:
+            client.force_login(getattr(users, who))
+        return client.get(reverse("case-photo", args=[attachment.pk, copy]))
+
+    shown = get("unit_operator_d1", "photo")
+    assert shown.status_code == 200 and shown["Content-Type"] == "image/jpeg" and "max-age" in shown["Cache-Control"]
+    assert not Image.open(io.BytesIO(b"".join(shown.streaming_content))).getexif()  # no GPS
+    assert get("dispatcher", "thumb").status_code == 200
+    assert get("unit_operator_d1", "original").status_code == 404  # the original is evidence, not for all
+    original = get("shift_leader", "original")
+    assert Image.open(io.BytesIO(b"".join(original.streaming_content))).getexif().get_ifd(0x8825)
+    assert get("district_operator_d2", "photo").status_code == 404  # another district
+    assert get(None, "photo").status_code == 302  # to the log-in
+    assert client.get(f"/media/{attachment.image.name}").status_code == 404  # never as a file
+    detail = api_detail(users.dispatcher, case)
+    assert detail["attachments"][0]["photo"].endswith(reverse("case-photo", args=[attachment.pk, "photo"]))
+
+
+def api_detail(user, case):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(user)
+    return api.get(f"/api/cases/{case.pk}/").json()
+
+
+def test_at_most_nine_photos_at_a_time():
+    from cases.attachments import MAX_PHOTOS, check_photos
+
+    uploads = [SimpleUploadedFile(f"{n}.jpg", jpeg_with_gps()) for n in range(MAX_PHOTOS + 1)]
+    with pytest.raises(ValidationError):
+        check_photos(uploads, AttachmentKind.AFTER)
+    assert len(check_photos(uploads[:MAX_PHOTOS], AttachmentKind.AFTER)) == MAX_PHOTOS

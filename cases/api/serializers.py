@@ -1,3 +1,4 @@
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -93,9 +94,30 @@ class StepSerializer(serializers.ModelSerializer):
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
+    """The photo's addresses go through the scoped photo view (``original`` opens for those who rule on
+    cases only); the stored files are never addressed directly."""
+
+    thumbnail = serializers.SerializerMethodField()
+    photo = serializers.SerializerMethodField()
+    original = serializers.SerializerMethodField()
+
     class Meta:
         model = Attachment
-        fields = ["id", "kind", "image", "thumbnail", "public_image", "width", "height", "event"]
+        fields = ["id", "kind", "thumbnail", "photo", "original", "width", "height", "event"]
+
+    def _url(self, attachment, copy) -> str:
+        url = reverse("case-photo", args=[attachment.pk, copy])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+    def get_thumbnail(self, attachment) -> str:
+        return self._url(attachment, "thumb")
+
+    def get_photo(self, attachment) -> str:
+        return self._url(attachment, "photo")
+
+    def get_original(self, attachment) -> str:
+        return self._url(attachment, "original")
 
 
 class CaseDetailSerializer(CaseListSerializer):

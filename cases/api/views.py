@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from accounts.api import ScopedViewSet
 from gis.api.views import parse_bbox
 
-from ..attachments import check_photo
+from ..attachments import check_photos
 from ..choices import AttachmentKind
 from ..models import Case
 from ..selectors import CaseFilter, visible_cases
@@ -21,10 +21,6 @@ from ..workflow import ACTIONS, TRANSITIONS
 from .serializers import ACTION_SERIALIZERS, CaseCreateSerializer, CaseDetailSerializer, CaseListSerializer
 
 CASE_LAYER_LIMIT = 20_000
-
-
-def photos(files, kind):
-    return [check_photo(f, kind) for f in files]
 
 
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -70,7 +66,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
             actor=request.user,
             idempotency_key=key,
             location=location,
-            photos=photos(data.pop("photos"), AttachmentKind.BEFORE),
+            photos=check_photos(data.pop("photos"), AttachmentKind.BEFORE),
             **data,
         )
         return Response(
@@ -97,7 +93,7 @@ def _make_action(name):
         serializer.is_valid(raise_exception=True)
         params = dict(serializer.validated_data)
         files = request.FILES.getlist("photos") if hasattr(request, "FILES") else []
-        params["photos"] = photos(files or params.get("photos", []), TRANSITIONS[name].photo_kind)
+        params["photos"] = check_photos(files or params.get("photos", []), TRANSITIONS[name].photo_kind)
         case = perform(case_id=pk, action=name, actor=request.user, **params)
         return Response(
             CaseDetailSerializer(get_object_or_404(self.get_queryset(), pk=case.pk), context={"request": request}).data
