@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Role
-from .models import Organization, User
+from .models import AuditEvent, Organization, User
 
 
 class MemberInline(admin.TabularInline):
@@ -49,8 +49,10 @@ class UserAdmin(BaseUserAdmin):
                 "fields": ("groups", "is_active", "is_staff", "is_superuser", "user_permissions"),
             },
         ),
-        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined", "password_changed_at")}),
+        (_("Password"), {"fields": ("must_change_password",)}),
     )
+    readonly_fields = ("password_changed_at",)
     add_fieldsets = (
         (
             None,
@@ -67,3 +69,27 @@ class UserAdmin(BaseUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("organization").prefetch_related("groups")
+
+    def save_model(self, request, obj, form, change):
+        if not change:  # the password an administrator sets is an initial one: changed at the first log-in
+            obj.must_change_password = True
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit log: searchable by staff, never edited."""
+
+    list_display = ("at", "kind", "username", "address", "path", "detail")
+    list_filter = ("kind", ("at", admin.DateFieldListFilter))
+    search_fields = ("username", "address", "path", "detail")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -6,7 +6,19 @@ Every viewset of the API derives from one of the two bases, and a test checks th
 city's reference layers that every member of staff may read whole (areas, unit grids, the component census;
 docs/api.md)."""
 
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from citymgmt.authentication import ExpiringTokenAuthentication, TokenThrottle
 
 
 class ScopedViewSet(viewsets.GenericViewSet):
@@ -25,3 +37,34 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
 class StaffReferenceViewSet(viewsets.ReadOnlyModelViewSet):
     """A reference layer of the whole city, readable by every signed-in member of staff."""
+
+
+class TokenView(ObtainAuthToken):
+    """``POST`` user name and password for a token (valid API_TOKEN_HOURS; rate-limited per address, and
+    locked out per account by django-axes); ``DELETE`` with the token revokes it."""
+
+    throttle_classes = [TokenThrottle]
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.serializer_class(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        if user.must_change_password or user.password_expired:
+            raise PermissionDenied(_("Change your password on the web first."))
+        Token.objects.filter(
+            user=user, created__lt=timezone.now() - dt.timedelta(hours=settings.API_TOKEN_HOURS)
+        ).delete()
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key, "expires": token.created + dt.timedelta(hours=settings.API_TOKEN_HOURS)})
+
+    def delete(self, request, *args, **kwargs):
+        if request.auth is None:
+            raise NotAuthenticated
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=204)
+
+    def get_authenticators(self):
+        return [ExpiringTokenAuthentication()] if self.request and self.request.method == "DELETE" else []
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.request and self.request.method == "DELETE" else []

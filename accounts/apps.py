@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and organizations")
 
     def ready(self):
+        from . import signals  # noqa: F401  (the audit log's sources)
         from .roles import sync_roles
 
         post_migrate.connect(sync_roles, sender=self, dispatch_uid="accounts.sync_roles")

@@ -1,8 +1,12 @@
+import datetime as dt
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ALLOWED_PARENTS, AREA_BODIES, AREA_KINDS, OrgKind, Role, UnitType
@@ -123,10 +127,23 @@ class User(AbstractUser):
         verbose_name=_("organization"),
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # An initial password (set by an administrator) must be changed at the first log-in; every password
+    # expires after settings.PASSWORD_MAX_AGE_DAYS.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    password_changed_at = models.DateTimeField(_("password changed at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    @property
+    def password_expired(self) -> bool:
+        days = settings.PASSWORD_MAX_AGE_DAYS
+        return bool(days) and self.password_changed_at < timezone.now() - dt.timedelta(days=days)
 
     def get_full_name(self):
         return self.full_name or super().get_full_name() or self.username
@@ -140,3 +157,43 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return not self.roles.isdisjoint(roles)
+
+
+class AuditEvent(models.Model):
+    """One entry of the security audit log (等保 2.0): log-ins, failed log-ins, lock-outs, permission
+    denials and administrators' changes. Written by the platform only; never edited or deleted here."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Log-in")
+        LOGIN_FAILED = "login_failed", _("Failed log-in")
+        LOCKED_OUT = "locked_out", _("Locked out")
+        LOGOUT = "logout", _("Log-out")
+        DENIED = "denied", _("Permission denied")
+        ADMIN_CHANGE = "admin_change", _("Administrator's change")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
+    user = models.ForeignKey(
+        "accounts.User", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("user")
+    )
+    username = models.CharField(_("user name"), max_length=150, blank=True, db_index=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    path = models.CharField(_("path"), max_length=300, blank=True)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.kind} {self.username}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("The audit log cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("The audit log cannot be changed."))

@@ -11,6 +11,8 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from accounts.choices import AREA_KINDS, Role
 from accounts.models import Organization, User
@@ -140,6 +142,7 @@ class CaseFilter(django_filters.FilterSet):
         model = Case
         fields: list[str] = []
 
+    @extend_schema_field(OpenApiTypes.INT)  # the id of a district, street or community
     def in_area(self, queryset: QuerySet[Case], _name: str, area: Organization) -> QuerySet[Case]:
         ids = list(area.subtree().values_list("pk", flat=True))
         return queryset.filter(Q(district__in=ids) | Q(street__in=ids) | Q(community__in=ids))

@@ -1,7 +1,7 @@
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from accounts.api import TokenView
 from cases.api.views import CaseLayerView, CaseViewSet
 from gis.api.views import (
     BoundaryViewSet,
@@ -20,7 +20,7 @@ router.register("gis/components", ComponentViewSet, basename="api-component")
 router.register("gis/cameras", CameraViewSet, basename="api-camera")
 
 urlpatterns = [
-    path("token/", obtain_auth_token, name="api-token"),
+    path("token/", TokenView.as_view(), name="api-token"),
     path("gis/cases/", CaseLayerView.as_view(), name="api-case-layer"),
     path("gis/geocode/", GeocodeView.as_view(), name="api-geocode"),
     path("gis/reverse/", ReverseGeocodeView.as_view(), name="api-reverse-geocode"),

@@ -6,10 +6,13 @@ tasks executed in process, an in-memory channel layer and local media. Setting `
 channel layer. See the configuration table in the README.
 """
 
+import datetime as dt
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CITYMGMT_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -42,6 +45,7 @@ INSTALLED_APPS = [
     "leaflet",
     "channels",
     "django_celery_beat",
+    "axes",
     "accounts",
     "notifications",
     "classification",
@@ -64,6 +68,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "web.middleware.PasswordPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it answers requests that are locked out
 ]
 
 ROOT_URLCONF = "citymgmt.urls"
@@ -153,12 +160,63 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=10)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.ComplexityValidator", "OPTIONS": {"kinds": 3}},
 ]
+# Passwords expire (0: never); an initial password set by an administrator is changed at the first log-in.
+PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=90)
+# Lock-out after failed log-ins (django-axes): per account and per address, audited, unlocked by an
+# administrator (admin, or `manage.py axes_reset`) or after the cool-off.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each alone: one account, or one address
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# Sessions end after SESSION_IDLE_MINUTES without a request (the expiry slides with each request).
+SESSION_COOKIE_AGE = 60 * env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# API tokens expire, and log-out revokes them.
+API_TOKEN_HOURS = env.int("API_TOKEN_HOURS", default=12)
+
+# --- HTTPS and headers in production (behind a TLS-terminating proxy: SECURE_PROXY_SSL_HEADER) ---------
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content Security Policy (django-csp): scripts only from this site (no inline script runs; data for the
+# pages travels in json_script blocks), styles from this site (inline style attributes allowed: Leaflet and
+# the admin set them), images from this site and the configured tile service, nothing framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],  # and the tile service, below
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 # --- Internationalisation: Simplified Chinese by default, English complete --------------------------
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="zh-hans")
@@ -216,9 +274,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="citymgmt@localhost")
 
 # --- REST framework ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
+    "DEFAULT_AUTHENTICATION_CLASSES": [  # the token's first, so that a refused one answers 401 with its scheme
+        "citymgmt.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "EXCEPTION_HANDLER": "citymgmt.api.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
@@ -230,6 +288,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["citymgmt.authentication.AnonThrottle", "citymgmt.authentication.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_ANON_RATE", default="60/min"),
+        "user": env.str("API_USER_RATE", default="1200/min"),
+        "token": env.str("API_TOKEN_RATE", default="10/min"),
+    },
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
@@ -239,6 +303,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],  # the schema is for signed-in staff
+    "ENUM_NAME_OVERRIDES": {"CaseStateEnum": "cases.choices.CaseState"},
 }
 
 # --- Maps ------------------------------------------------------------------------------------------------
@@ -247,6 +313,9 @@ SPECTACULAR_SETTINGS = {
 # A metric projection covering the city, for areas and lengths (default UTM 51N: 120°E–126°E).
 GIS_METRIC_SRID = env.int("GIS_METRIC_SRID", default=32651)
 MAP_TILES_URL = env.str("MAP_TILES_URL", default="")
+if MAP_TILES_URL:  # e.g. https://{s}.tiles.example.cn/{z}/{x}/{y}.png → https://*.tiles.example.cn
+    _tiles = urlsplit(MAP_TILES_URL.replace("{s}", "*"))
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
 MAP_ATTRIBUTION = env.str("MAP_ATTRIBUTION", default="")
 # "gcj02" for base maps drawn in the offset system of most Chinese tile services; "" for WGS 84 ones.
 MAP_TILES_OFFSET = env.str("MAP_TILES_OFFSET", default="")
@@ -270,5 +339,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # PDF and chart libraries narrate every step at INFO.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "matplotlib")},
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "matplotlib", "axes")},
 }

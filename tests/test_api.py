@@ -274,7 +274,7 @@ def test_bad_query_parameters_answer_400_with_a_reason(users, city, url):
 def test_a_json_body_nested_5000_deep_is_a_400(users, grid):
     body = "[" * 5000 + "]" * 5000
     response = api(users.intake_operator).post("/api/cases/", body, content_type="application/json")
-    assert response.status_code == 400 and "nested" in response.json()["detail"]
+    assert response.status_code == 400 and "嵌套" in response.json()["detail"]
     assert Case.objects.count() == 0
 
 

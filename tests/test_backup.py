@@ -23,7 +23,7 @@ from .test_rules_and_photos import jpeg_with_gps
 from .test_settings import ROOT
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_backup_restored_onto_a_fresh_database_brings_everything_back(users, city, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     case = advance(new_case(users, city, now=at(2026, 11, 3, 9)), users, city, S.DISPATCHED, now=at(2026, 11, 3, 9))

@@ -2,7 +2,8 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action as drf_action
 from rest_framework.response import Response
@@ -109,6 +110,26 @@ for _name in ACTIONS:
     setattr(CaseViewSet, f"action_{_name}", _make_action(_name))
 
 
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[
+            OpenApiParameter("in_bbox", str, description="west,south,east,north in degrees"),
+            OpenApiParameter("limit", int, description="at most 20,000 (default 10,000)"),
+            OpenApiParameter("queue", str),
+            OpenApiParameter("state", str, many=True),
+            OpenApiParameter("source", str, many=True),
+            OpenApiParameter("category", int),
+            OpenApiParameter("area", int),
+            OpenApiParameter("unit", int),
+            OpenApiParameter("overdue", bool),
+            OpenApiParameter("reported_from", OpenApiTypes.DATE),
+            OpenApiParameter("reported_to", OpenApiTypes.DATE),
+        ],
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+        description="A GeoJSON FeatureCollection: ``features`` (not ``results``), each a Point with the case's "
+        "number, state, category, category_name, source and overdue.",
+    )
+)
 class CaseLayerView(APIView):
     """The map's case layer: cases in the caller's area as GeoJSON points with state, category and number
     only (the case page has the rest), built straight from the database rows so that a whole-city view of

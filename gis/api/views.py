@@ -6,7 +6,9 @@ import math
 from django.contrib.gis.geos import Point, Polygon
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from rest_framework import mixins
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_gis.filters import InBBoxFilter
@@ -34,6 +36,10 @@ class Pages(GeoJsonPagination):
     max_page_size = 5000
 
 
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("kind", str, enum=["district", "street", "community"])]),
+    retrieve=extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)]),
+)
 class BoundaryViewSet(StaffReferenceViewSet):
     """Area outlines; ``kind`` = district, street or community."""
 
@@ -105,6 +111,27 @@ def parse_bbox(value: str) -> Polygon:
     return Polygon.from_bbox((west, south, east, north))
 
 
+class CandidateSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    longitude = serializers.FloatField()
+    latitude = serializers.FloatField()
+
+
+class PlaceSerializer(serializers.Serializer):
+    grid = serializers.CharField()
+    community = serializers.CharField()
+    street = serializers.CharField()
+    district = serializers.CharField()
+    address = serializers.CharField()
+
+
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[OpenApiParameter("q", str, required=True, description="An address, road, place or area name.")],
+        responses={200: CandidateSerializer(many=True)},
+    )
+)
 class GeocodeView(APIView):
     """Gazetteer: ``q`` → candidate points (places, roads, streets and communities)."""
 
@@ -117,6 +144,15 @@ class GeocodeView(APIView):
         )
 
 
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[
+            OpenApiParameter("longitude", float, required=True),
+            OpenApiParameter("latitude", float, required=True),
+        ],
+        responses={200: PlaceSerializer, 400: OpenApiTypes.OBJECT},
+    )
+)
 class ReverseGeocodeView(APIView):
     """``longitude``, ``latitude`` → unit grid, community, street, district and a readable address."""
 
