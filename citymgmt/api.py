@@ -28,3 +28,36 @@ def exception_handler(exc, context):
         body = exc.message_dict if hasattr(exc, "error_dict") else {"detail": " ".join(exc.messages)}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": '{"detail": message} or {field: [messages]}; conflicts add "code" and "state".',
+    "additionalProperties": True,
+}
+ERRORS = {
+    "400": "Bad input: the reason, per field or as detail. Nothing was written.",
+    "401": "Not signed in, or the token expired.",
+    "403": "Not allowed for your role, or for your place in this case.",
+    "404": "No such object in your area.",
+    "429": "Too many requests, or locked out after failed log-ins.",
+}
+
+
+def document_errors(result, generator, request, public):
+    """drf-spectacular post-processing: every operation documents the error answers the API really gives
+    (one shape for all); the case actions their 409, a report its 422."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            codes = dict(ERRORS)
+            if method == "post" and path.startswith("/api/cases/{id}/"):
+                codes["409"] = "The action is not possible in the case's current situation (code, state)."
+            if method == "post" and path == "/api/cases/":
+                codes["422"] = "The idempotency key was used for a different report."
+            for code, description in codes.items():
+                operation.setdefault("responses", {}).setdefault(
+                    code, {"description": description, "content": reference}
+                )
+    return result

@@ -305,6 +305,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],  # the schema is for signed-in staff
     "ENUM_NAME_OVERRIDES": {"CaseStateEnum": "cases.choices.CaseState"},
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "citymgmt.api.document_errors"],
 }
 
 # --- Maps ------------------------------------------------------------------------------------------------

@@ -35,6 +35,15 @@ class Pages(GeoJsonPagination):
     page_size_query_param = "page_size"
     max_page_size = 5000
 
+    def get_page_size(self, request):
+        return super().get_page_size(request) or self.page_size  # page_size=0 is not "everything"
+
+    def get_paginated_response_schema(self, schema):
+        """rest_framework_gis renames ``results`` to ``features`` but still requires ``results``."""
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["required"] = ["features" if name == "results" else name for name in paginated.get("required", [])]
+        return paginated
+
 
 @extend_schema_view(
     list=extend_schema(parameters=[OpenApiParameter("kind", str, enum=["district", "street", "community"])]),
