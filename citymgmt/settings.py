@@ -128,7 +128,14 @@ if REDIS_URL:
         "interval_step": 0.2,
         "interval_max": 0.5,
     }
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 5}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": 1,
+        "socket_timeout": 5,
+        # A task whose worker died unacknowledged (acks_late) goes back to the queue after this many seconds.
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        "unacked_restore_interval": min(10, env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)),
+        "unacked_restore_throttle": 1,
+    }
     CELERY_BROKER_CONNECTION_TIMEOUT = 1
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

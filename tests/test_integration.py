@@ -115,3 +115,89 @@ def test_indicator_snapshot_is_computed_by_a_real_worker(city, users):
     snapshot = Snapshot.objects.get(pk=snapshot.pk)
     assert (snapshot.status, snapshot.progress) == (SnapshotStatus.DONE, 100)
     assert snapshot.rows.get(object_type="city").counts["reports"] == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_computation_whose_worker_is_killed_midway_is_redelivered_and_finished(city, users):
+    """acks_late: a worker killed while computing leaves its task unacknowledged; after the visibility
+    timeout another worker takes it again, and the (idempotent) computation finishes once."""
+    import datetime as dt
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import redis
+    from django.conf import settings
+    from django.db import connection, transaction
+
+    from evaluation.models import Snapshot, SnapshotStatus
+    from evaluation.services import start_snapshot
+    from evaluation.tasks import compute_snapshot
+    from tests.lifecycle import at, new_case
+    from tests.test_settings import ROOT
+
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    broker.delete("unacked", "unacked_index")  # tasks of killed workers from earlier runs must not interfere
+    new_case(users, city, now=at(2026, 11, 3, 9))
+    snapshot = start_snapshot(start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 30), as_of=at(2026, 11, 25, 12))
+    db = connection.settings_dict
+    env = os.environ | {
+        "DATABASE_URL": f"postgis://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/"
+        f"{db['NAME']}",
+        "CELERY_VISIBILITY_TIMEOUT": "3",
+    }
+
+    def worker():
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "citymgmt",
+                "worker",
+                "--pool",
+                "solo",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    with transaction.atomic():  # the worker will wait on this lock, in the middle of its task
+        Snapshot.objects.select_for_update().get(pk=snapshot.pk)
+        compute_snapshot.delay(snapshot.pk)
+        first = worker()
+        waiting = False
+        deadline = time.monotonic() + 60
+        while not waiting and time.monotonic() < deadline:
+            time.sleep(0.2)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND datname = current_database()"
+                )
+                waiting = cursor.fetchone()[0] > 0
+        assert waiting, "the worker did not reach the snapshot"
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+    assert Snapshot.objects.get(pk=snapshot.pk).status == SnapshotStatus.RUNNING
+    second = worker()
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and Snapshot.objects.get(pk=snapshot.pk).status == SnapshotStatus.RUNNING:
+            time.sleep(0.5)
+    finally:
+        second.terminate()
+        second.wait(20)
+    snapshot = Snapshot.objects.get(pk=snapshot.pk)
+    assert snapshot.status == SnapshotStatus.DONE
+    assert snapshot.rows.filter(object_type="city").count() == 1  # computed once

@@ -39,9 +39,13 @@ class Pages(GeoJsonPagination):
         return super().get_page_size(request) or self.page_size  # page_size=0 is not "everything"
 
     def get_paginated_response_schema(self, schema):
-        """rest_framework_gis renames ``results`` to ``features`` but still requires ``results``."""
+        """rest_framework_gis renames ``results`` to ``features`` but still requires ``results``…"""
         paginated = super().get_paginated_response_schema(schema)
         paginated["required"] = ["features" if name == "results" else name for name in paginated.get("required", [])]
+        # …and puts the whole FeatureCollection (…List) where its array of features belongs.
+        features = paginated["properties"]["features"]
+        if features.get("$ref", "").endswith("List"):
+            paginated["properties"]["features"] = {"type": "array", "items": {"$ref": features["$ref"][: -len("List")]}}
         return paginated
 
 
