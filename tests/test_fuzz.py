@@ -12,6 +12,10 @@ from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error, response_schema_conformance, status_code_conformance
 from schemathesis.config import SchemathesisConfig
 
+from cases.services import perform
+
+from .lifecycle import S, advance, new_case
+
 EXAMPLES = 20  # per operation, each sent as three roles
 ROLES = ("dispatcher", "district_operator", "unit_operator_d1")
 UNVALIDATED_BODIES: set[str] = set()  # every answer's body is checked against the schema
@@ -38,6 +42,12 @@ def _connection_kept():
 
 @pytest.fixture
 def tokens(users, city):
+    """Tokens of three roles, and cases for their lists: one at the district platform (no grid, no point,
+    no street office yet), one registered (no unit): the nullable fields appear in the answers."""
+    at_platform = advance(new_case(users, city), users, city, S.REGISTERED)
+    perform(case_id=at_platform.pk, action="dispatch", actor=users.dispatcher, unit=city.p1)
+    advance(new_case(users, city), users, city, S.REGISTERED)
+    advance(new_case(users, city, area=city.d1), users, city, S.DISPATCHED)
     return [Token.objects.create(user=getattr(users, role)).key for role in ROLES]
 
 

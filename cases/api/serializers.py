@@ -32,11 +32,11 @@ class CaseListSerializer(serializers.ModelSerializer):
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     category = CategoryRefSerializer(read_only=True)
     district = OrgRefSerializer(read_only=True)
-    street = OrgRefSerializer(read_only=True)
-    assignee = OrgRefSerializer(read_only=True)
-    grid = serializers.CharField(source="grid.code", default=None, read_only=True)
-    longitude = serializers.FloatField(source="location.x", default=None, read_only=True)
-    latitude = serializers.FloatField(source="location.y", default=None, read_only=True)
+    street = OrgRefSerializer(read_only=True, allow_null=True)
+    assignee = OrgRefSerializer(read_only=True, allow_null=True)
+    grid = serializers.CharField(source="grid.code", default=None, read_only=True, allow_null=True)
+    longitude = serializers.FloatField(source="location.x", default=None, read_only=True, allow_null=True)
+    latitude = serializers.FloatField(source="location.y", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = Case
@@ -121,8 +121,8 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 
 class CaseDetailSerializer(CaseListSerializer):
-    community = OrgRefSerializer(read_only=True)
-    platform = OrgRefSerializer(read_only=True)
+    community = OrgRefSerializer(read_only=True, allow_null=True)
+    platform = OrgRefSerializer(read_only=True, allow_null=True)
     events = EventSerializer(many=True, read_only=True)
     steps = StepSerializer(many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
