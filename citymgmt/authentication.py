@@ -14,12 +14,16 @@ from rest_framework.exceptions import AuthenticationFailed
 log = logging.getLogger(__name__)
 
 
+def token_lifetime() -> dt.timedelta:
+    return dt.timedelta(hours=settings.API_TOKEN_HOURS)
+
+
 class ExpiringTokenAuthentication(TokenAuthentication):
     """DRF's tokens, valid for settings.API_TOKEN_HOURS after they were issued (log-out revokes them)."""
 
     def authenticate_credentials(self, key):
         user, token = super().authenticate_credentials(key)
-        if token.created < timezone.now() - dt.timedelta(hours=settings.API_TOKEN_HOURS):
+        if token.created < timezone.now() - token_lifetime():
             token.delete()
             raise AuthenticationFailed(_("The token has expired: ask for a new one."))
         return user, token

@@ -114,7 +114,6 @@ class Story:
     decided for them, to be written in bulk."""
 
     case: Case
-    end: dt.datetime
     events: list = field(default_factory=list)
     steps: list = field(default_factory=list)
     script: list = field(default_factory=list)  # (action, actor, at, note, params)
@@ -270,7 +269,7 @@ class HistoryGenerator:
         return at
 
     def simulate(self, case: Case) -> Story:
-        story = Story(case=case, end=self.end, last_at=case.reported_at)
+        story = Story(case=case, last_at=case.reported_at)
         role = Role.SUPERVISOR if case.source in SUPERVISOR_SOURCES else Role.INTAKE_OPERATOR
         move = opening(case, case.reporter, role, case.reported_at, self.world)
         story.steps.extend(move.opened)

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from accounts.audit import record
 from accounts.models import AuditEvent
 
-# Where a user whose password must change may still go.
-OPEN_PREFIXES = ("/password/", "/logout/", "/i18n/", "/static/", "/login/")
+# Where a user whose password must change may still go (the API refuses such a user a token instead).
+OPEN_PREFIXES = ("/password/", "/logout/", "/i18n/", "/static/", "/login/", "/api/")
 
 
 class PasswordPolicyMiddleware:
@@ -26,7 +26,6 @@ class PasswordPolicyMiddleware:
             and user.is_authenticated
             and (user.must_change_password or user.password_expired)
             and not request.path.startswith(OPEN_PREFIXES)
-            and not request.path.startswith("/api/")
         ):
             messages.warning(request, _("Choose a new password before you go on."))
             return redirect(reverse("password-change"))

@@ -7,7 +7,7 @@ browsers only after it commits.
 One module per stage of the case's path holds the handlers of its actions."""
 
 from . import closing, dispatching, handling, intake  # noqa: F401  (each registers its handlers)
-from .core import HANDLERS, access_case, check_handlers, handling_deadline, perform, stage_deadline
+from .core import HANDLERS, access_case, check_handlers, perform
 from .overdue import flag_overdue, holder
 from .reporting import report_case
 
@@ -17,9 +17,7 @@ __all__ = [
     "HANDLERS",
     "access_case",
     "flag_overdue",
-    "handling_deadline",
     "holder",
     "perform",
     "report_case",
-    "stage_deadline",
 ]

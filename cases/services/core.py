@@ -68,14 +68,6 @@ class World:
         return self.calendar.deadline(start, case.category.limit_amount, case.category.limit_unit)
 
 
-def stage_deadline(stage: str, start: dt.datetime) -> dt.datetime:
-    return World().stage_deadline(stage, start)
-
-
-def handling_deadline(case: Case, start: dt.datetime) -> dt.datetime:
-    return World().handling_deadline(case, start)
-
-
 M = TypeVar("M", bound=models.Model)
 Notice = tuple[Organization | None, User | None, str, str]  # organization, user, kind, message
 
