@@ -118,7 +118,7 @@ def test_indicator_snapshot_is_computed_by_a_real_worker(city, users):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_computation_whose_worker_is_killed_midway_is_redelivered_and_finished(city, users):
+def test_a_computation_whose_worker_is_killed_midway_is_redelivered_and_finished(city, users, tmp_path):
     """acks_late: a worker killed while computing leaves its task unacknowledged; after the visibility
     timeout another worker takes it again, and the (idempotent) computation finishes once."""
     import datetime as dt
@@ -140,6 +140,8 @@ def test_a_computation_whose_worker_is_killed_midway_is_redelivered_and_finished
 
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     broker.delete("unacked", "unacked_index")  # tasks of killed workers from earlier runs must not interfere
+    queue = f"redelivery-test-{os.getpid()}"  # its own queue: tasks other tests left in "celery" cannot go first
+    log = tmp_path / "worker.log"
     new_case(users, city, now=at(2026, 11, 3, 9))
     snapshot = start_snapshot(start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 30), as_of=at(2026, 11, 25, 12))
     db = connection.settings_dict
@@ -163,30 +165,33 @@ def test_a_computation_whose_worker_is_killed_midway_is_redelivered_and_finished
                 "--without-heartbeat",
                 "--without-gossip",
                 "--without-mingle",
+                "--queues",
+                queue,
                 "--loglevel",
                 "WARNING",
             ],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=log.open("a"),
         )
 
     with transaction.atomic():  # the worker will wait on this lock, in the middle of its task
         Snapshot.objects.select_for_update().get(pk=snapshot.pk)
-        compute_snapshot.delay(snapshot.pk)
+        compute_snapshot.apply_async((snapshot.pk,), queue=queue)
         first = worker()
         waiting = False
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while not waiting and time.monotonic() < deadline:
             time.sleep(0.2)
             with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_stat_clear_snapshot()")  # activity is otherwise frozen for the transaction
                 cursor.execute(
                     "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
                     "AND datname = current_database()"
                 )
                 waiting = cursor.fetchone()[0] > 0
-        assert waiting, "the worker did not reach the snapshot"
+        assert waiting, f"the worker did not reach the snapshot: {log.read_text()[-2000:]}"
         first.send_signal(signal.SIGKILL)
         first.wait(10)
     assert Snapshot.objects.get(pk=snapshot.pk).status == SnapshotStatus.RUNNING
