@@ -280,6 +280,17 @@ class CaseStep(models.Model):
     completed_at = models.DateTimeField(_("completed at"), null=True)
     on_time = models.BooleanField(_("on time"), null=True)
     outcome = models.CharField(_("outcome"), max_length=32, blank=True)
+    sent_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent to"),
+        help_text=_("The supervisor a verification or check was sent to: the step is due to them."),
+    )
+    extensions = models.PositiveSmallIntegerField(_("extensions"), default=0)
+    extension_hours = models.PositiveIntegerField(_("extension hours"), default=0)
 
     class Meta:
         verbose_name = _("case step")
@@ -289,6 +300,64 @@ class CaseStep(models.Model):
 
     def __str__(self):
         return f"{self.case} {self.stage}"
+
+
+class LedgerEntry(models.Model):
+    """One version of a case's ledger: every fact the indicators need, as the case stood from ``valid_from``
+    until ``valid_to`` (open: the current version). The state machine writes a version with each action
+    that changes a fact (``cases.ledger``), so that the facts as of any time T are one row per case, and
+    only the deadline still needs comparing with T."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="ledger", verbose_name=_("case"))
+    valid_from = models.DateTimeField(_("valid from"))
+    valid_to = models.DateTimeField(_("valid to"), null=True, blank=True)
+    reported_at = models.DateTimeField(_("reported at"))
+    state = models.CharField(_("state"), max_length=24, choices=CaseState.choices)
+    unit = models.ForeignKey(
+        Organization, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("holding unit")
+    )
+    missed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("missed by"),
+        help_text=_("The grid's supervisor, if a public report had no report of theirs near it before."),
+    )
+    accepted = models.BooleanField(default=False)
+    to_verify = models.BooleanField(default=False)
+    verified = models.BooleanField(default=False)
+    verified_on_time = models.BooleanField(default=False)
+    found = models.BooleanField(default=False)
+    registered = models.BooleanField(default=False)
+    registered_on_time = models.BooleanField(default=False)
+    dispatched = models.BooleanField(default=False)
+    dispatched_late = models.BooleanField(default=False)
+    wrongly_dispatched = models.BooleanField(default=False)
+    ever_parked = models.BooleanField(default=False)
+    handled = models.BooleanField(default=False)
+    handling_late = models.BooleanField(default=False)
+    handling_deadline = models.DateTimeField(null=True, blank=True)  # of the open handling step
+    due_at = models.DateTimeField(null=True, blank=True)  # the latest handling step's deadline, open or not
+    reworks = models.PositiveSmallIntegerField(default=0)
+    extensions = models.PositiveSmallIntegerField(default=0)
+    extension_hours = models.PositiveIntegerField(default=0)
+    to_check = models.BooleanField(default=False)
+    checked = models.BooleanField(default=False)
+    checked_late = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        ordering = ["case", "valid_from", "pk"]
+        indexes = [
+            models.Index(fields=["case", "valid_to"], name="ledger_case_current"),
+            models.Index(fields=["reported_at", "valid_from"], name="ledger_reported"),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.state} {self.valid_from:%Y-%m-%d %H:%M}"
 
 
 def attachment_path(instance, filename):

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CITYMGMT_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -338,6 +339,11 @@ LEAFLET_CONFIG = {
 CATEGORY_SCHEME = env.str("CATEGORY_SCHEME", default="gbt47678.5-2026")
 # Weight of the platform's evaluation in each unit's performance assessment [seed: 50 %].
 PLATFORM_SCORE_WEIGHT = env.float("PLATFORM_SCORE_WEIGHT", default=0.5)
+# Which cases a month's indicators are about: "reported" in the month [default], or "due" (handling deadline
+# in the month, or closed in it). Stored with each snapshot.
+INDICATOR_COHORT = env.str("INDICATOR_COHORT", default="reported")
+if INDICATOR_COHORT not in ("reported", "due"):
+    raise ImproperlyConfigured("INDICATOR_COHORT is “reported” or “due”.")
 
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]  # GDAL 3.6 on Debian 12 works; Django only recommends >= 3.9
 

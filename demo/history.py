@@ -24,10 +24,11 @@ from django.utils import timezone
 
 from accounts.choices import OrgKind, Role
 from accounts.models import Organization, User
+from cases import ledger
 from cases.choices import SUPERVISOR_SOURCES, CaseSource, Stage
-from cases.models import Case, CaseEvent, CaseSequence, CaseStep
+from cases.models import Case, CaseEvent, CaseSequence, CaseStep, LedgerEntry
 from cases.services.core import Move, World, decide
-from cases.services.reporting import opening
+from cases.services.reporting import MISSED_WITHIN, opening
 from cases.workflow import Action
 from cases.worktime import WorkCalendar
 from classification.choices import CategoryKind
@@ -117,6 +118,8 @@ class Story:
     events: list = field(default_factory=list)
     steps: list = field(default_factory=list)
     script: list = field(default_factory=list)  # (action, actor, at, note, params)
+    ledger: list = field(default_factory=list)  # a version after each action (``cases.ledger``)
+    missed_by: int | None = None
     last_at: dt.datetime | None = None
 
     @property
@@ -264,16 +267,20 @@ class HistoryGenerator:
             raise Stop
         move = Move(case=story.case, actor=actor, action=action, now=at, world=self.world, steps=story.steps, note=note)
         story.events.append(move.event(decide(move, **params)))
+        story.ledger.append(ledger.version(story.case, story.steps, at, story.missed_by))
         story.script.append((action, actor, at, note, params))
         story.last_at = at
         return at
 
-    def simulate(self, case: Case) -> Story:
-        story = Story(case=case, last_at=case.reported_at)
+    def simulate(self, case: Case, missed_by: int | None = None) -> Story:
+        story = Story(case=case, last_at=case.reported_at, missed_by=missed_by)
         role = Role.SUPERVISOR if case.source in SUPERVISOR_SOURCES else Role.INTAKE_OPERATOR
         move = opening(case, case.reporter, role, case.reported_at, self.world)
+        if missed_by:
+            move.data["missed_by"] = missed_by
         story.steps.extend(move.opened)
         story.events.append(move.event(""))
+        story.ledger.append(ledger.version(case, story.steps, case.reported_at, missed_by))
         if not case.self_handled:
             with suppress(Stop):
                 self._run(story)
@@ -408,7 +415,9 @@ class HistoryGenerator:
 
     def stories(self, month_start: dt.date) -> list[Story]:
         """A month of simulated cases, decided in memory."""
-        return [self.simulate(self.new_case(t)) for t in self.month_times(month_start)]
+        cases = [self.new_case(t) for t in self.month_times(month_start)]
+        missed = missed_reports(cases)
+        return [self.simulate(case, missed.get(index)) for index, case in enumerate(cases)]
 
     def write(self, stories: list[Story], first_pk: int, first_number: int) -> None:
         """Write a month: its cases with consecutive keys and numbers from those given, their events and steps
@@ -422,11 +431,43 @@ class HistoryGenerator:
             bulk.insert(s.case for s in stories)
             bulk.insert(e for s in stories for e in s.events)
             bulk.insert(st for s in stories for st in s.steps)
+            bulk.insert(entry for s in stories for entry in ledger.chain(s.ledger))
 
     def simulate_and_write(self, month_start: dt.date, first_pk: int, first_number: int) -> tuple[int, int]:
         stories = self.stories(month_start)
         self.write(stories, first_pk, first_number)
         return len(stories), sum(1 for s in stories for e in s.events if e.action == Action.DISPATCH)
+
+
+def missed_reports(cases: list[Case]) -> dict[int, int]:
+    """{index of a public report: its grid's supervisor} where that supervisor made no report of the same
+    category within 50 m in the 24 hours before (``cases.services.reporting.missed_by``, here among the
+    month's reports: one on a month's first day does not see the last day of the month before)."""
+    distance, period = MISSED_WITHIN
+    own: dict[tuple[int, int], list[Case]] = {}
+    for case in cases:
+        if case.source in SUPERVISOR_SOURCES:
+            own.setdefault((case.reporter_id, case.category_id), []).append(case)
+    missed = {}
+    for index, case in enumerate(cases):
+        supervisor = getattr(case, "grid_supervisor_id", None)
+        if case.source in SUPERVISOR_SOURCES or not supervisor:
+            continue
+        near = any(
+            case.reported_at - period <= other.reported_at <= case.reported_at
+            and metres(case.location, other.location) <= distance.m
+            for other in own.get((supervisor, case.category_id), ())
+        )
+        if not near:
+            missed[index] = supervisor
+    return missed
+
+
+def metres(a: Point, b: Point) -> float:
+    """Great-circle distance of two WGS 84 points."""
+    lon1, lat1, lon2, lat2 = map(math.radians, (a.x, a.y, b.x, b.y))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6_371_008.8 * math.asin(math.sqrt(h))
 
 
 def generate_history(
@@ -464,7 +505,7 @@ def generate_history(
             totals["dispatches"] += dispatches
             if progress:
                 progress(month, cases, dispatches)
-    bulk.reset_sequences(Case, CaseEvent, CaseStep)
+    bulk.reset_sequences(Case, CaseEvent, CaseStep, LedgerEntry)
     for year, last in numbers.items():
         CaseSequence.objects.update_or_create(year=year, defaults={"last": last})
     return totals

@@ -1,95 +1,87 @@
 """Every indicator of the domain spec (section 5), defined once: each count is a per-case fact written as a
-database condition, each rate a numerator and a denominator among the counts. ``docs/indicators.md``
-explains them in plain language with their edge cases; tests pin them on hand-built histories.
+condition over the case's ledger version in force at the as-of time T (``cases.ledger``), each rate a
+numerator and a denominator among the counts. ``docs/indicators.md`` explains them in plain language with
+their edge cases; ``tests/reference.py`` computes them again, independently, from the event log.
 
-Cohort rule (stored with every snapshot): the cases *reported* in the period, judged as of the computation
-time. Facts come from the case row and its steps and events, the rows the state machine writes.
+Cohort rule (stored with every snapshot): the cases *reported* in the period, judged as of T. Every fact
+is a column of the version in force at T or a comparison of its deadline with T, so a snapshot recomputed
+later for the same T gives the same figures.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import (
-    Aggregate,
-    BooleanField,
-    Count,
-    Exists,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Q,
-    QuerySet,
-    Sum,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import SUPERVISOR_SOURCES, CaseState, Stage
-from cases.models import Case, CaseEvent, CaseStep
-from cases.workflow import Action, StepOutcome
+from cases.choices import SUPERVISOR_SOURCES, CaseState
+from cases.models import Case, LedgerEntry
 
-RULE_VERSION = "2026.1"
-COHORT_RULE = "reported-in-period, as-of-computation"
+RULE_VERSION = "2026.2"
+# Which cases a month's figures are about (setting INDICATOR_COHORT; the rule is stored with each snapshot).
+COHORT_RULES = {
+    "reported": "reported-in-period, as-of-computation",
+    "due": "due-or-closed-in-period, as-of-computation",
+}
 S = CaseState
 
 
-def _event(action: str, **extra: Any) -> Exists:
-    return Exists(CaseEvent.objects.filter(case=OuterRef("pk"), action=action, **extra))
-
-
-def _step(stage: str, **extra: Any) -> Exists:
-    return Exists(CaseStep.objects.filter(case=OuterRef("pk"), stage=stage, **extra))
-
-
 def facts(as_of: dt.datetime) -> dict[str, Q]:
-    """Per-case facts as conditions over Case (evaluated as of ``as_of``)."""
-    registered = Q(_event(Action.REGISTER))
-    # Due for handling: dispatched, and neither parked (parked cases leave the handling indicators) nor
-    # voided after dispatch (voided outcomes are kept apart from every count of handling).
-    dispatched = Q(_event(Action.DISPATCH)) & ~Q(state__in=(S.PARKED, S.CANCELLED))
-    handled = Q(_event(Action.HANDLE, at__lte=as_of))
-    late_handling = Q(_step(Stage.HANDLE, outcome=StepOutcome.HANDLED, on_time=False))
-    overdue_unhandled = ~handled & Q(handling_deadline__lt=as_of)
-    handled_on_time = handled & ~late_handling
-    closed = Q(_event(Action.CLOSE, at__lte=as_of), self_handled=False)
+    """Per-case facts as conditions over the ledger version in force at ``as_of``."""
+    cancelled, parked = Q(state=S.CANCELLED), Q(state=S.PARKED)
+    # Due for handling: dispatched, neither parked at T (parked cases leave the handling indicators) nor
+    # voided by T (voided outcomes are kept apart from every handling, check and closure count).
+    in_handling = Q(dispatched=True) & ~cancelled & ~parked
+    handled = in_handling & Q(handled=True)
+    # Overdue: the open handling step's deadline (with the extensions approved by T) has passed. A case
+    # back at a platform (returned) has no handling step open, so no deadline runs.
+    overdue = in_handling & Q(handled=False, handling_deadline__lt=as_of)
+    due = handled | overdue
+    checks = ~cancelled & ~parked
+    closed = Q(state=S.CLOSED, case__self_handled=False)
     return {
         "reports": Q(pk__isnull=False),
-        "reports_supervisor": Q(source__in=SUPERVISOR_SOURCES),
-        "reports_public": ~Q(source__in=SUPERVISOR_SOURCES),
-        "handled_on_spot": Q(self_handled=True),
-        "accepted": Q(_event(Action.ACCEPT)) | Q(_event(Action.SEND_VERIFICATION)),
-        "valid": registered & ~Q(state__in=(S.CANCELLED, S.NOT_REGISTERED)),
-        "to_verify": Q(_step(Stage.VERIFY)),
-        "verified": Q(_step(Stage.VERIFY, completed_at__isnull=False)),
-        "verified_on_time": Q(_step(Stage.VERIFY, on_time=True)),
-        "registered": registered,
-        "registered_on_time": Q(_step(Stage.REGISTER, on_time=True, outcome=StepOutcome.REGISTERED)),
-        "voided": registered & Q(state=S.CANCELLED),
-        "dispatched": dispatched,
-        "dispatched_on_time": dispatched & ~Q(_step(Stage.DISPATCH, on_time=False, outcome=StepOutcome.DISPATCHED)),
-        "wrongly_dispatched": Q(_event(Action.DISPATCH, data__has_key="previous_unit")),
-        "handled": dispatched & handled,
-        "handled_on_time": dispatched & handled_on_time,
-        "due_for_closure": dispatched & (handled | overdue_unhandled),
-        "to_check": Q(_step(Stage.CHECK)),
-        "checked": Q(_step(Stage.CHECK, completed_at__isnull=False)),
-        "checked_on_time": Q(_step(Stage.CHECK, on_time=True)),
+        "reports_supervisor": Q(case__source__in=SUPERVISOR_SOURCES),
+        "reports_public": ~Q(case__source__in=SUPERVISOR_SOURCES),
+        "handled_on_spot": Q(case__self_handled=True),
+        "accepted": Q(accepted=True),
+        "valid": Q(registered=True) & ~cancelled,
+        "to_verify": Q(to_verify=True),
+        "verified": Q(verified=True),
+        "verified_on_time": Q(verified_on_time=True),
+        "registered": Q(registered=True),
+        "registered_on_time": Q(registered_on_time=True),
+        "voided": Q(registered=True) & cancelled,
+        "dispatched": in_handling,
+        "dispatched_on_time": in_handling & Q(dispatched_late=False),
+        "wrongly_dispatched": in_handling & Q(wrongly_dispatched=True),
+        "handled": handled,
+        # every handling step that ended in a handled report met its own deadline (a late first handling
+        # stays late after a rework done in time)
+        "handled_on_time": handled & Q(handling_late=False),
+        "due_for_closure": due,
+        "to_check": checks & Q(to_check=True),
+        "checked": checks & Q(checked=True),
+        "checked_on_time": checks & Q(checked=True, checked_late=False),
         "closed": closed,
-        "closed_on_time": closed & handled_on_time,
-        "reworked": Q(rework_count__gt=0),
-        "extended": Q(extension_count__gt=0),
-        "parked": Q(_event(Action.APPROVE_PARK)),
-        "overdue_now": Q(state__in=(S.DISPATCHED,), handling_deadline__lt=as_of),
+        "closed_on_time": closed & Q(handling_late=False),
+        "reworked": due & Q(reworks__gt=0),
+        "extended": due & Q(extensions__gt=0),
+        # parked at T, plus the resumed ones that are due for closure
+        "parked": parked | (due & Q(ever_parked=True)),
+        "overdue_now": overdue,
     }
 
 
-SUMS = {"rework_times": "rework_count", "extension_times": "extension_count", "extension_hours": "extension_hours"}
+# Sums over the cases due for closure (times and hours of the reworked and extended ones).
+SUMS = {"rework_times": "reworks", "extension_times": "extensions", "extension_hours": "extension_hours"}
 
 
 @dataclass(frozen=True)
@@ -128,84 +120,102 @@ RATES = [
     Rate("on_time_dispatch_rate", _("On-time dispatch rate"), "dispatched_on_time", "dispatched"),
 ]
 
-# Evaluation objects and the case field that places a case with each (areas by location; units by the
-# unit that holds the case at the end, which after a wrong dispatch is the right one).
+# Evaluation objects and the column that places a case with each (areas by the case's location; units by
+# the unit that holds the case at T, which after a wrong dispatch is the right one).
 OBJECTS = {
     "city": None,
-    "district": "district",
-    "street": "street",
-    "community": "community",
-    "grid": "grid",
-    "unit": "assignee",
+    "district": "case__district",
+    "street": "case__street",
+    "community": "case__community",
+    "grid": "case__grid",
+    "unit": "unit",
     # Breakdowns (not scored): by problem type and by how the problem was found.
-    "major": "category__major",
-    "category": "category",
-    "source": "source",
+    "major": "case__category__major",
+    "category": "case__category",
+    "source": "case__source",
 }
 
 
-def cohort(start: dt.date, end: dt.date) -> QuerySet[Case]:
-    """Cases reported in [start, end] (local dates), as a range of times so that the index serves it (a
-    ``__date`` lookup converts every row's time, in a Python function on SQLite)."""
+def period(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end] (local dates) as a range of times, so that an index on a time serves it (a ``__date``
+    lookup converts every row's time, in a Python function on SQLite)."""
     tz = timezone.get_current_timezone()
-    return Case.objects.filter(
-        reported_at__gte=dt.datetime.combine(start, dt.time(), tz),
-        reported_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tz),
-    )
+    return dt.datetime.combine(start, dt.time(), tz), dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tz)
 
 
-def count_rows(cases: QuerySet[Case], object_type: str, as_of: dt.datetime) -> list[dict[str, Any]]:
-    """One row per evaluation object: its id and every count, in a single grouped query."""
-    conditions = facts(as_of)
-    aggregates: dict[str, Aggregate | Coalesce] = {
-        name: Count("pk", filter=condition) for name, condition in conditions.items()
-    }
-    aggregates |= {name: Coalesce(Sum(field), 0) for name, field in SUMS.items()}
-    field = OBJECTS[object_type]
-    if field is None:
-        return [{"object_id": None, **cases.aggregate(**aggregates)}]
-    return [
-        {"object_id": row.pop(field), **row}
-        for row in cases.exclude(**{f"{field}__isnull": True}).values(field).annotate(**aggregates).order_by(field)
-    ]
+def cohort(start: dt.date, end: dt.date) -> QuerySet[Case]:
+    """The cases reported in [start, end]."""
+    first, after = period(start, end)
+    return Case.objects.filter(reported_at__gte=first, reported_at__lt=after)
 
 
-def count_all(cases: QuerySet[Case], as_of: dt.datetime) -> dict[str, list[dict[str, Any]]]:
-    """The rows of every object type at once. Each case's facts are evaluated once, into a temporary table
-    made from the same conditions as ``count_rows``; every object type is then a plain grouped count of
-    that table. Same results, one pass over the cases and their steps and events instead of one per type."""
+def ledger(
+    start: dt.date, end: dt.date, as_of: dt.datetime, rule: str = COHORT_RULES["reported"]
+) -> QuerySet[LedgerEntry]:
+    """The version in force at ``as_of`` of each case of the cohort: the cases reported in the period, or
+    (rule "due") those whose handling deadline fell in it or that were closed in it."""
+    first, after = period(start, end)
+    if rule == COHORT_RULES["due"]:
+        closed_in_period = Q(state=S.CLOSED, valid_from__gte=first, valid_from__lt=after)
+        return in_force(as_of).filter(closed_in_period | Q(due_at__gte=first, due_at__lt=after))
+    return in_force(as_of).filter(reported_at__gte=first, reported_at__lt=after)
+
+
+def in_force(as_of: dt.datetime) -> QuerySet[LedgerEntry]:
+    """Every case's version in force at ``as_of`` (to drill down from a count to its cases)."""
+    return LedgerEntry.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=as_of), valid_from__lte=as_of)
+
+
+def count_all(
+    entries: QuerySet[LedgerEntry], as_of: dt.datetime, *, grouping_sets: bool | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """The rows of every object type: one row per object with its id and every count. On PostgreSQL a single
+    statement (GROUPING SETS over the ledger versions in force); elsewhere one grouped query per type."""
+    if grouping_sets is None:
+        grouping_sets = connection.vendor == "postgresql"
     conditions = facts(as_of)
     groups = {f"g_{t}": F(field) for t, field in OBJECTS.items() if field}
-    annotated = cases.annotate(
-        **groups, **{f"f_{name}": ExpressionWrapper(q, output_field=BooleanField()) for name, q in conditions.items()}
-    ).values(*groups, *(f"f_{name}" for name in conditions), *SUMS.values())
+    flags = {f"f_{name}": ExpressionWrapper(q, output_field=BooleanField()) for name, q in conditions.items()}
+    annotated = entries.annotate(**groups, **flags).values(*groups, *flags, *SUMS.values())
     sql, params = annotated.query.sql_with_params()
     counts = ", ".join(
-        [f"COUNT(*) FILTER (WHERE f_{name}) AS {name}" for name in conditions]
-        + [f"COALESCE(SUM({field}), 0) AS {name}" for name, field in SUMS.items()]
+        [f"COUNT(*) FILTER (WHERE f_{name})" for name in conditions]
+        + [f"COALESCE(SUM(CASE WHEN f_due_for_closure THEN {column} ELSE 0 END), 0)" for column in SUMS.values()]
     )
     names = list(conditions) + list(SUMS)
-    result = {}
+    types = [t for t, field in OBJECTS.items() if field]
+    result: dict[str, list[dict[str, Any]]] = {t: [] for t in OBJECTS}
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS evaluation_facts")
-        cursor.execute(f"CREATE TEMPORARY TABLE evaluation_facts AS {sql}", params)
-        try:
-            for object_type, field in OBJECTS.items():
-                if field is None:
-                    cursor.execute(f"SELECT NULL, {counts} FROM evaluation_facts")
-                else:
-                    column = f"g_{object_type}"
-                    cursor.execute(
-                        f"SELECT {column}, {counts} FROM evaluation_facts WHERE {column} IS NOT NULL "
-                        f"GROUP BY {column} ORDER BY {column}"
-                    )
-                result[object_type] = [
-                    {"object_id": row[0], **dict(zip(names, map(int, row[1:]), strict=True))}
-                    for row in cursor.fetchall()
-                ]
-        finally:
-            cursor.execute("DROP TABLE IF EXISTS evaluation_facts")
+        if grouping_sets:
+            keys = ", ".join(f"g_{t}" for t in types)
+            marks = ", ".join(f"GROUPING(g_{t})" for t in types)
+            sets = ", ".join(["()"] + [f"(g_{t})" for t in types])
+            cursor.execute(
+                f"SELECT {keys}, {marks}, {counts} FROM ({sql}) AS facts GROUP BY GROUPING SETS ({sets})", params
+            )
+            width = len(types)
+            for row in cursor.fetchall():
+                grouped = [t for t, mark in zip(types, row[width : 2 * width], strict=True) if mark == 0]
+                object_type = grouped[0] if grouped else "city"
+                key = row[types.index(object_type)] if grouped else None
+                if grouped and key is None:
+                    continue  # cases without a street, a unit at T…
+                result[object_type].append({"object_id": key, **_named(names, row[2 * width :])})
+        else:
+            cursor.execute(f"SELECT {counts} FROM ({sql}) AS facts", params)
+            result["city"] = [{"object_id": None, **_named(names, cursor.fetchone())}]
+            for t in types:
+                cursor.execute(
+                    f"SELECT g_{t}, {counts} FROM ({sql}) AS facts WHERE g_{t} IS NOT NULL GROUP BY g_{t}", params
+                )
+                result[t] = [{"object_id": row[0], **_named(names, row[1:])} for row in cursor.fetchall()]
+    for rows in result.values():
+        rows.sort(key=lambda r: (r["object_id"] is None, r["object_id"]))
     return result
+
+
+def _named(names: list[str], values: Sequence[Any]) -> dict[str, int]:
+    return dict(zip(names, (int(v or 0) for v in values), strict=True))
 
 
 def rates(counts: dict[str, int]) -> dict[str, float | None]:

@@ -3,6 +3,7 @@
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -41,7 +42,7 @@ def start_snapshot(*, start: dt.date, end: dt.date, user=None, as_of: dt.datetim
         period_end=end,
         as_of=as_of or timezone.now(),
         rule_version=indicators.RULE_VERSION,
-        cohort_rule=indicators.COHORT_RULE,
+        cohort_rule=indicators.COHORT_RULES[settings.INDICATOR_COHORT],
         created_by=user,
     )
 
@@ -67,9 +68,9 @@ def _names(object_type: str, ids) -> dict:
 def compute_snapshot(snapshot: Snapshot) -> Snapshot:
     """Fill a running snapshot with one row per evaluation object, counted in the database."""
     try:
-        cases = indicators.cohort(snapshot.period_start, snapshot.period_end)
+        entries = indicators.ledger(snapshot.period_start, snapshot.period_end, snapshot.as_of, snapshot.cohort_rule)
         rows = []
-        every = indicators.count_all(cases, snapshot.as_of)
+        every = indicators.count_all(entries, snapshot.as_of)
         types = list(indicators.OBJECTS)
         for done, object_type in enumerate(types, 1):
             counted = every[object_type]
@@ -92,7 +93,7 @@ def compute_snapshot(snapshot: Snapshot) -> Snapshot:
                 )
             Snapshot.objects.filter(pk=snapshot.pk).update(progress=int(90 * done / len(types)))
         names = dict(get_user_model().objects.values_list("pk", "full_name"))
-        for post, people in posts.post_counts(cases, snapshot.as_of).items():
+        for post, people in posts.post_counts(entries, snapshot.as_of).items():
             for person, counts in people.items():
                 rows.append(
                     SnapshotRow(

@@ -53,7 +53,10 @@ def indicator_cases(request):
     conditions = indicators.facts(as_of)
     fact = request.GET.get("fact", "")
     cases = visible_cases(request.user)
-    cases = cases.filter(conditions[fact]) if fact in conditions else cases.none()
+    if fact in conditions:
+        cases = cases.filter(pk__in=indicators.in_force(as_of).filter(conditions[fact]).values("case"))
+    else:
+        cases = cases.none()
     return case_list_page(request, cases)
 
 

@@ -6,7 +6,8 @@ import datetime as dt
 import pytest
 
 from accounts.choices import Role
-from cases.models import Case, CaseEvent, CaseSequence, CaseStep
+from cases import ledger
+from cases.models import Case, CaseEvent, CaseSequence, CaseStep, LedgerEntry
 from cases.services import flag_overdue, perform, report_case
 from demo.bulk import next_pk
 from demo.geometry import build_demo_geometry, build_demo_surroundings
@@ -70,6 +71,15 @@ def rows():
             "completed_at",
             "on_time",
             "outcome",
+            "sent_to_id",
+            "extensions",
+            "extension_hours",
+        )
+    )
+    entries = sorted(
+        (order[case], *rest)
+        for case, *rest in LedgerEntry.objects.values_list(
+            "case_id", "valid_from", "valid_to", "missed_by_id", *ledger.COMPARED
         )
     )
     events = sorted(
@@ -89,7 +99,7 @@ def rows():
     event_data = list(
         CaseEvent.objects.order_by("case__reported_at", "case_id", "at", "pk").values_list("data", flat=True)
     )
-    return [row[1:] for row in cases], steps, events, event_data
+    return [row[1:] for row in cases], steps, events, event_data, entries
 
 
 def indicators():
@@ -137,8 +147,9 @@ def test_a_month_in_bulk_equals_the_same_stories_replayed_through_perform():
         replay(story)
     flag_overdue(now=END)  # what the beat did meanwhile
     one_by_one = rows()
-    for name, a, b in zip(("cases", "steps", "events", "event data"), bulk, one_by_one, strict=True):
+    for name, a, b in zip(("cases", "steps", "events", "event data", "ledger"), bulk, one_by_one, strict=True):
         assert len(a) == len(b), name
         assert [x for x in a if x not in b][:3] == [], name
         assert a == b, name
     assert indicators() == bulk_figures
+    assert all(ledger.agrees(case) for case in Case.objects.prefetch_related("steps", "events", "ledger"))

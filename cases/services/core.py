@@ -19,6 +19,7 @@ from accounts.models import Organization, User
 from accounts.scope import in_scope
 from notifications.services import notify
 
+from .. import ledger
 from ..attachments import store_photos
 from ..choices import Stage
 from ..models import Case, CaseEvent, CaseStep, StageLimit
@@ -146,7 +147,7 @@ class Move:
         )
 
 
-STEP_CHANGES = ["completed_at", "person", "outcome", "on_time", "deadline"]
+STEP_CHANGES = ["completed_at", "person", "outcome", "on_time", "deadline", "extensions", "extension_hours"]
 
 
 def persist(move: Move, from_state: str) -> CaseEvent:
@@ -157,6 +158,7 @@ def persist(move: Move, from_state: str) -> CaseEvent:
     CaseStep.objects.bulk_create(move.opened)
     event = move.event(from_state)
     event.save()
+    ledger.record(move.case, move.steps, move.now, missed_by_id=move.data.get("missed_by"))
     if move.photos:
         store_photos(move.case, event, move.photos, move.actor)
     for organization, user, kind, message in move.notices:
@@ -255,6 +257,11 @@ def fetch(model: type[M], value: object, field_name: str, message: str) -> M:
         raise ValidationError({field_name: message}) from None
 
 
+def stamp(moment: dt.datetime) -> str:
+    """A time in an event's details: local ISO 8601, the same whether it came from memory or the database."""
+    return timezone.localtime(moment).isoformat()
+
+
 def when(moment: dt.datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
@@ -278,7 +285,9 @@ def sent_to_supervisor(m: Move, value: object, stage: Stage, message: str) -> No
     m.case.supervisor = supervisor(value, m.case) or (m.case.supervisor if stage == Stage.CHECK else None)
     team = m.case.supervisor.organization if m.case.supervisor else None
     m.enter(stage, team, m.world.stage_deadline(stage, m.now))
+    m.opened[-1].sent_to = m.case.supervisor  # the step is due to them (their post's indicators)
     if m.case.supervisor:
+        m.data["supervisor"] = m.case.supervisor.pk
         m.notify(None, "task", message % {"number": m.case.number}, m.case.supervisor)
 
 

@@ -10,7 +10,7 @@ from accounts.scope import in_scope
 from ..choices import CaseState as S
 from ..choices import Stage
 from ..workflow import Action, StepOutcome
-from .core import Move, dispatcher_org, fetch, handles, when
+from .core import Move, dispatcher_org, fetch, handles, stamp, when
 
 
 def _org(value: object, field_name: str) -> Organization:
@@ -34,7 +34,7 @@ def dispatch(m: Move, unit: object = None) -> str:
     m.case.assignee, m.case.handler = target, None
     m.case.platform = target if target.kind == OrgKind.DISTRICT_PLATFORM else m.case.platform
     m.case.handling_deadline = m.world.handling_deadline(m.case, m.now)
-    m.data |= {"unit": target.pk, "unit_name": target.name}
+    m.data |= {"unit": target.pk, "unit_name": target.name, "deadline": stamp(m.case.handling_deadline)}
     if target.kind == OrgKind.DISTRICT_PLATFORM:
         m.enter(Stage.DISPATCH, target, m.world.stage_deadline(Stage.DISPATCH, m.now))
     else:
@@ -61,7 +61,8 @@ def redispatch(m: Move, unit: object = None) -> str:
     if target.pk == m.case.assignee_id:
         raise ValidationError({"unit": _("The case is already with this unit.")})
     m.case.assignee, m.case.handler = target, None
-    m.data |= {"unit": target.pk, "unit_name": target.name}
+    assert m.case.handling_deadline is not None  # set when the city dispatched it to the platform
+    m.data |= {"unit": target.pk, "unit_name": target.name, "deadline": stamp(m.case.handling_deadline)}
     m.enter(Stage.HANDLE, target, m.case.handling_deadline)
     m.notify(target, "task", _("New case %(number)s from the district platform.") % {"number": m.case.number})
     return S.DISPATCHED

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ..choices import CaseState as S
 from ..choices import PendingRequest, Stage
 from ..workflow import MAX_EXTENSION_HOURS, Action, StepOutcome
-from .core import Move, dispatcher_org, handles, when
+from .core import Move, dispatcher_org, handles, stamp, when
 
 
 @handles(Action.HANDLE)
@@ -52,8 +52,12 @@ def approve_extension(m: Move, hours: object = None) -> str:
     m.case.extension_hours += hours
     m.case.pending_request, m.case.requested_hours = PendingRequest.NONE, 0
     for step in m.open_steps(Stage.HANDLE):
+        m.data["previous_deadline"] = stamp(step.deadline) if step.deadline else None
         step.deadline = m.case.handling_deadline
+        step.extensions += 1
+        step.extension_hours += hours
         m.touch(step)
+    m.data["deadline"] = stamp(m.case.handling_deadline)
     m.case.stage_deadline = m.case.handling_deadline
     m.case.is_overdue = m.case.handling_deadline <= m.now
     m.data["hours"] = hours
@@ -120,6 +124,7 @@ def resume(m: Move) -> str:
     m.case.requested_until = None
     m.case.handling_deadline = m.world.handling_deadline(m.case, m.now)
     m.enter(Stage.HANDLE, m.case.assignee, m.case.handling_deadline, StepOutcome.RESUMED)
+    m.data["deadline"] = stamp(m.case.handling_deadline)
     m.notify(
         m.case.assignee,
         "task",

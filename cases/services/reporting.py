@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.gis.geos import Point
+from django.contrib.gis.measure import D
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
@@ -155,8 +156,29 @@ def _create_case(
             raise PermissionDenied(_("This lies outside your organization's area."))
         case.number = _next_number(timezone.localtime(now).year)
         move = opening(case, actor, role, now, World(), photos)
+        if missed := missed_by(case):
+            move.data["missed_by"] = missed
         persist(move, "")
     return case
+
+
+MISSED_WITHIN = (D(m=50), dt.timedelta(hours=24))  # §5: no report of the same kind this near, this recently
+
+
+def missed_by(case: Case) -> int | None:
+    """For a public report: the grid's responsible supervisor, if they made no report of the same category
+    within 50 m in the preceding 24 hours (漏报, counted once the report is verified and stands)."""
+    if case.source in SUPERVISOR_SOURCES or case.grid is None or case.grid.supervisor_id is None:
+        return None
+    distance, period = MISSED_WITHIN
+    reported = Case.objects.filter(
+        reporter_id=case.grid.supervisor_id,
+        category=case.category,
+        reported_at__gte=case.reported_at - period,
+        reported_at__lte=case.reported_at,
+        location__distance_lte=(case.location, distance),
+    )
+    return None if reported.exists() else case.grid.supervisor_id
 
 
 def opening(case: Case, actor: User, role: str, now: dt.datetime, world: World, photos: Iterable[Any] = ()) -> Move:
