@@ -1,6 +1,6 @@
 """Indicators for one month with 1,000,000 cases reported in it and 10,000,000 in the database.
 
-    .venv/bin/python bench/evaluation.py [--runs 3]
+    .venv/bin/python bench/evaluation.py [--runs 3] [--fill-only]
 
 Fills the benchmark database (bench/common.py) by INSERT … SELECT: a month of 1 M cases with their events,
 steps and ledger versions (the facts every indicator is counted from; 5 % still at the unit, overdue), and
@@ -319,8 +319,11 @@ def action_cost(cases: int = 40) -> tuple[list[float], list[float]]:
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--fill-only", action="store_true", help="only build the database")
     args = parser.parse_args()
     fill()
+    if args.fill_only:
+        return
     print(
         f"cases: {Case.objects.count():,}; "
         f"in {MONTH:%Y-%m}: {Case.objects.filter(number__startswith='2027').count():,}; "
