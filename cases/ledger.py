@@ -159,9 +159,10 @@ def _as_of(step: CaseStep, at: dt.datetime, extensions: Sequence[CaseEvent]) -> 
             if e.at > at and step.entered_at <= e.at and (step.completed_at is None or e.at < step.completed_at)
         ]
         if taken_back:
-            copy.deadline = dt.datetime.fromisoformat(taken_back[0].data["previous_deadline"])
+            if previous := taken_back[0].data.get("previous_deadline"):  # not recorded before rule 2026.2
+                copy.deadline = dt.datetime.fromisoformat(previous)
             copy.extensions -= len(taken_back)
-            copy.extension_hours -= sum(e.data["hours"] for e in taken_back)
+            copy.extension_hours -= sum(e.data.get("hours", 0) for e in taken_back)
     return copy
 
 

@@ -28,72 +28,87 @@ POSTS = ("supervisor", "intake", "shift_leader", "dispatcher")
 Counts = dict[str, dict[int, dict[str, int]]]
 
 
+# What each stage's step counts for, and the outcomes that make it count: (post, names of the steps due,
+# done, done on time). Verification and check steps are due to the supervisor they were sent to; the
+# center's steps count for whoever completed them.
+STEP_POSTS = {
+    Stage.VERIFY: ("supervisor", ("to_verify", "verified", "verified_on_time"), (Outcome.FOUND, Outcome.NOT_FOUND)),
+    Stage.CHECK: ("supervisor", ("to_check", "checked", "checked_on_time"), (Outcome.FIXED, Outcome.NOT_FIXED)),
+    Stage.INTAKE: ("intake", (None, "accepted", "accepted_on_time"), (Outcome.ACCEPTED, Outcome.SENT_FOR_VERIFICATION)),
+    Stage.SEND_CHECK: ("intake", (None, "check_sent", "check_sent_on_time"), (Outcome.SENT_FOR_CHECK,)),
+    Stage.REGISTER: ("shift_leader", (None, "registered", "registered_on_time"), (Outcome.REGISTERED,)),
+    Stage.CLOSE: ("shift_leader", (None, "closed", "closed_on_time"), (Outcome.CLOSED,)),
+    Stage.DISPATCH: (
+        "dispatcher",
+        (None, "dispatched", "dispatched_on_time"),
+        (Outcome.DISPATCHED, Outcome.REDISPATCHED),
+    ),
+}
+
+
 def post_counts(entries: QuerySet[LedgerEntry], as_of) -> Counts:
-    """{post: {user id: counts}} for the cases whose versions at ``as_of`` are ``entries``."""
+    """{post: {user id: counts}} for the cases whose versions at ``as_of`` are ``entries``: one grouped
+    statement over their versions (reports, missed reports), one over their steps, and the few returns."""
     rows: dict[str, dict[Any, dict[str, int]]] = {post: defaultdict(dict) for post in POSTS}
     registered, voided = Q(registered=True), Q(state=CaseState.CANCELLED)
+    reported = Q(case__source__in=SUPERVISOR_SOURCES, case__reporter__isnull=False)
+    missed = Q(found=True, missed_by__isnull=False) & ~voided
     for row in (
-        entries.filter(case__source__in=SUPERVISOR_SOURCES, case__reporter__isnull=False)
-        .values("case__reporter")
+        entries.filter(reported | missed)
         .annotate(
-            reports=Count("pk"),
-            valid=Count("pk", filter=registered & ~voided),
-            registered=Count("pk", filter=registered),
+            reporter=Choose(When(reported, then=F("case__reporter"))), missing=Choose(When(missed, then=F("missed_by")))
+        )
+        .values("reporter", "missing")
+        .annotate(
+            reports=Count("pk", filter=reported),
+            valid=Count("pk", filter=reported & registered & ~voided),
+            registered=Count("pk", filter=reported & registered),
+            missed=Count("pk", filter=missed),
         )
     ):
-        rows["supervisor"][row.pop("case__reporter")] |= row
-    for row in (
-        entries.filter(found=True, missed_by__isnull=False).exclude(voided).values("missed_by").annotate(n=Count("pk"))
-    ):
-        rows["supervisor"][row["missed_by"]]["missed"] = row["n"]
+        if row["reporter"]:
+            rows["supervisor"][row["reporter"]] |= _add(
+                rows["supervisor"][row["reporter"]], row, "reports", "valid", "registered"
+            )
+        if row["missing"]:
+            rows["supervisor"][row["missing"]] |= _add(rows["supervisor"][row["missing"]], row, "missed")
 
     steps = CaseStep.objects.filter(case__in=entries.values("case"), entered_at__lte=as_of)
     done = Q(completed_at__lte=as_of)
-    for stage, name, outcomes in (
-        (Stage.VERIFY, "verif", (Outcome.FOUND, Outcome.NOT_FOUND)),
-        (Stage.CHECK, "check", (Outcome.FIXED, Outcome.NOT_FIXED)),
+    counted = Q()
+    for stage, (_post, _names, outcomes) in STEP_POSTS.items():
+        counted |= Q(stage=stage, outcome__in=outcomes)
+    supervised = Q(stage__in=(Stage.VERIFY, Stage.CHECK))
+    # due to the supervisor it was sent to (or, sent to the whole team, to whoever did it)
+    person = Choose(
+        When(supervised, then=Coalesce("sent_to", Choose(When(done, then=F("person"))))), default=F("person")
+    )
+    for row in (
+        steps.exclude(done & Q(outcome=Outcome.CANCELLED))  # a step ended by a cancellation is none
+        .filter(supervised | (done & counted))
+        .annotate(who=person)
+        .values("stage", "who")
+        .annotate(
+            due=Count("pk"),
+            done=Count("pk", filter=done & counted),
+            on_time=Count("pk", filter=done & counted & Q(on_time=True)),
+            voided=Count("pk", filter=Q(stage=Stage.REGISTER, case__in=entries.filter(voided).values("case"))),
+        )
     ):
-        # due to the supervisor it was sent to (or, sent to the whole team, to whoever did it)
-        due = steps.filter(stage=stage).exclude(done & Q(outcome=Outcome.CANCELLED))
-        for row in (
-            due.annotate(due_to=Coalesce("sent_to", Choose(When(done, then=F("person")))))
-            .values("due_to")
-            .annotate(
-                n=Count("pk"),
-                finished=Count("pk", filter=done & Q(outcome__in=outcomes)),
-                on_time=Count("pk", filter=done & Q(outcome__in=outcomes, on_time=True)),
-            )
-        ):
-            prefix = "verified" if stage == Stage.VERIFY else "checked"
-            rows["supervisor"][row["due_to"]] |= {
-                f"to_{name}y" if stage == Stage.VERIFY else "to_check": row["n"],
-                prefix: row["finished"],
-                f"{prefix}_on_time": row["on_time"],
-            }
-
-    def completed(post: str, stage: str, outcomes: tuple[str, ...], name: str, extra: Q | None = None) -> None:
-        for row in (
-            steps.filter(done, stage=stage, outcome__in=outcomes, person__isnull=False)
-            .values("person")
-            .annotate(
-                n=Count("pk"),
-                on_time=Count("pk", filter=Q(on_time=True)),
-                **({"extra": Count("pk", filter=extra)} if extra else {}),
-            )
-        ):
-            rows[post][row["person"]] |= {name: row["n"], f"{name}_on_time": row["on_time"]}
-            if extra is not None:
-                rows[post][row["person"]]["voided"] = row["extra"]
-
-    completed("intake", Stage.INTAKE, (Outcome.ACCEPTED, Outcome.SENT_FOR_VERIFICATION), "accepted")
-    completed("intake", Stage.SEND_CHECK, (Outcome.SENT_FOR_CHECK,), "check_sent")
-    cancelled_cases = entries.filter(voided).values("case")
-    completed("shift_leader", Stage.REGISTER, (Outcome.REGISTERED,), "registered", Q(case__in=cancelled_cases))
-    completed("shift_leader", Stage.CLOSE, (Outcome.CLOSED,), "closed")
-    completed("dispatcher", Stage.DISPATCH, (Outcome.DISPATCHED, Outcome.REDISPATCHED), "dispatched")
-    for person, wrong in _wrong_dispatches(steps, as_of).items():
-        rows["dispatcher"][person]["wrongly_dispatched"] = wrong
+        post, names, _outcomes = STEP_POSTS[row["stage"]]
+        due, finished, on_time = names
+        counts = rows[post][row["who"]]
+        counts |= {finished: row["done"], on_time: row["on_time"]} | ({due: row["due"]} if due else {})
+        if row["stage"] == Stage.REGISTER:
+            counts["voided"] = row["voided"]
+    for person_id, wrong in _wrong_dispatches(steps, as_of).items():
+        rows["dispatcher"][person_id]["wrongly_dispatched"] = wrong
     return {post: {pk: dict(counts) for pk, counts in people.items() if pk} for post, people in rows.items()}
+
+
+def _add(counts: dict[str, int], row: dict[str, Any], *names: str) -> None:
+    for name in names:
+        counts[name] = counts.get(name, 0) + row[name]
 
 
 def _wrong_dispatches(steps: QuerySet[CaseStep], as_of) -> dict[int, int]:
