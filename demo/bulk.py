@@ -100,3 +100,10 @@ def reset_sequences(*models_: type[models.Model]) -> None:
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
+
+
+def analyze() -> None:
+    """Refresh the query planner's statistics after a bulk load (without them PostgreSQL plans the first
+    queries over the new rows as if the tables were empty)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")

@@ -67,11 +67,9 @@ def post_counts(entries: QuerySet[LedgerEntry], as_of) -> Counts:
         )
     ):
         if row["reporter"]:
-            rows["supervisor"][row["reporter"]] |= _add(
-                rows["supervisor"][row["reporter"]], row, "reports", "valid", "registered"
-            )
+            _add(rows["supervisor"][row["reporter"]], row, "reports", "valid", "registered")
         if row["missing"]:
-            rows["supervisor"][row["missing"]] |= _add(rows["supervisor"][row["missing"]], row, "missed")
+            _add(rows["supervisor"][row["missing"]], row, "missed")
 
     steps = CaseStep.objects.filter(case__in=entries.values("case"), entered_at__lte=as_of)
     done = Q(completed_at__lte=as_of)

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import transaction
 from django.http import Http404
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from cases import ledger
@@ -61,7 +61,19 @@ def expected(start, end, as_of, due=False):
 def assert_exact(start, end, as_of, due=False):
     got, want = figures(start, end, as_of), expected(start, end, as_of, due)
     for kind in sorted(set(got) | set(want)):
-        assert got.get(kind) == want.get(kind), (kind, as_of)
+        mine, theirs = got.get(kind, {}), want.get(kind, {})
+        differing = {
+            key: {n: (mine.get(key, {}).get(n), theirs.get(key, {}).get(n)) for n in names}
+            for key in set(mine) | set(theirs)
+            if (
+                names := {
+                    n
+                    for n in {**mine.get(key, {}), **theirs.get(key, {})}
+                    if mine.get(key, {}).get(n) != theirs.get(key, {}).get(n)
+                }
+            )
+        }
+        assert not differing, (kind, as_of, differing)  # {object: {count: (snapshot, reference)}}
     return got
 
 
@@ -246,9 +258,12 @@ def walk(rnd, users, city, start, *, actions=70, cases=6):
     return now, checkpoints
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Derandomized: the same examples on every run (CI must not fail by chance); a wider sweep of 200 seeds
+# found the one divergence so far (a postponement request that survived its unit's return).
+@settings(max_examples=20, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1))
 def test_random_histories_match_the_reference_at_every_as_of_time(users, city, seed):
+    note(f"seed {seed}")
     with transaction.atomic():
         city.grid11.supervisor = users.supervisor
         city.grid11.save()
@@ -286,3 +301,15 @@ def test_the_cohort_of_cases_due_or_closed_in_the_period_matches_the_reference(u
     assert got["city"][None]["reports"] >= 1
     snapshot = compute_snapshot(start_snapshot(start=NOVEMBER[0], end=NOVEMBER[1], as_of=end))
     assert snapshot.cohort_rule == indicators.COHORT_RULES["due"]
+
+
+def test_a_request_lapses_when_its_unit_returns_the_case(users, city):
+    """Found by the random histories: a postponement asked by a unit that then returned the case could be
+    approved later while the case sat at a district platform."""
+    u = users
+    c = dispatched(u, city, 2, unit=city.dept)
+    c = go(c, u.unit_operator, "request_park", at(2026, 11, 2, 10), until="2026-12-01", note="等资金")
+    c = go(c, u.unit_operator, "return", at(2026, 11, 2, 11), note="非我单位")
+    assert c.pending_request == "" and c.requested_until is None
+    c = go(c, u.dispatcher, "dispatch", at(2026, 11, 2, 12), unit=city.p1)
+    assert "approve_park" not in {t.action for t in available_transitions(u.district_operator, c)}

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from ..choices import CaseState as S
-from ..choices import ClosureType, PendingRequest, Stage
+from ..choices import ClosureType, Stage
 from ..workflow import Action, StepOutcome
 from .core import Move, handles, sent_to_supervisor, stamp
 
@@ -52,7 +52,7 @@ def close(m: Move, closure_type: object = None) -> str:
 @handles(Action.CANCEL)
 def cancel(m: Move) -> str:
     m.finish(StepOutcome.CANCELLED)
-    m.case.pending_request = PendingRequest.NONE
+    m.drop_request()
     return S.CANCELLED
 
 

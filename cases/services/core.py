@@ -21,7 +21,7 @@ from notifications.services import notify
 
 from .. import ledger
 from ..attachments import store_photos
-from ..choices import Stage
+from ..choices import PendingRequest, Stage
 from ..models import Case, CaseEvent, CaseStep, StageLimit
 from ..reference import DEFAULT_STAGE_LIMITS
 from ..workflow import TRANSITIONS, Action, IllegalTransition, StepOutcome, Transition
@@ -123,6 +123,10 @@ class Move:
             step.completed_at, step.person, step.outcome = self.now, self.actor, StepOutcome(outcome)
             step.on_time = None if step.deadline is None else self.now <= step.deadline
             self.touch(step)
+
+    def drop_request(self) -> None:
+        """A request waiting for the dispatcher lapses: the unit handled the case, returned it, or lost it."""
+        self.case.pending_request, self.case.requested_hours, self.case.requested_until = PendingRequest.NONE, 0, None
 
     def touch(self, step: CaseStep) -> None:
         if step not in self.opened and step not in self.changed:

@@ -61,6 +61,7 @@ def redispatch(m: Move, unit: object = None) -> str:
     if target.pk == m.case.assignee_id:
         raise ValidationError({"unit": _("The case is already with this unit.")})
     m.case.assignee, m.case.handler = target, None
+    m.drop_request()  # the unit that asked no longer holds the case
     assert m.case.handling_deadline is not None  # set when the city dispatched it to the platform
     m.data |= {"unit": target.pk, "unit_name": target.name, "deadline": stamp(m.case.handling_deadline)}
     m.enter(Stage.HANDLE, target, m.case.handling_deadline)
@@ -73,6 +74,7 @@ def return_(m: Move) -> str:
     if m.role == Role.DISTRICT_OPERATOR:
         m.case.platform = None  # back to the city
     m.case.return_count += 1
+    m.drop_request()
     m.data["unit"] = m.case.assignee_id
     back_to = dispatcher_org(m)
     m.enter(Stage.DISPATCH, back_to, m.world.stage_deadline(Stage.DISPATCH, m.now), StepOutcome.RETURNED)

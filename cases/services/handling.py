@@ -14,8 +14,7 @@ from .core import Move, dispatcher_org, handles, stamp, when
 
 @handles(Action.HANDLE)
 def handle(m: Move) -> str:
-    if m.case.pending_request:
-        m.case.pending_request, m.case.requested_hours, m.case.requested_until = PendingRequest.NONE, 0, None
+    m.drop_request()
     m.enter(Stage.SEND_CHECK, m.world.center, m.world.stage_deadline(Stage.SEND_CHECK, m.now), StepOutcome.HANDLED)
     return S.HANDLED
 

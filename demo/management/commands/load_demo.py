@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from accounts.choices import Role
 from accounts.models import Organization, User
 from cases.models import Case
-from demo import workers
+from demo import bulk, workers
 from demo.geometry import CELLS, build_demo_geometry, build_demo_surroundings
 from demo.history import generate_history
 from demo.organizations import (
@@ -88,6 +88,7 @@ class Command(BaseCommand):
                 )
 
             totals = generate_history(months=months, seed=seed, scale=scale, progress=progress, processes=processes)
+            bulk.analyze()  # the planner's statistics of the tables just filled, before the indicators read them
             self.step(_("case history: %(cases)d reports, %(dispatches)d dispatched") % totals, started)
             full_months = months_back(previous_month(timezone.localdate())[0], months - 1)
             with workers.forked(compute_month, full_months, processes) as done:
