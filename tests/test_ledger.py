@@ -193,6 +193,34 @@ def test_missed_reports_and_supervisor_rates_over_steps_due(users, city):
     assert "verified_on_time" not in mine  # 3 hours for a 30-minute task
 
 
+def test_a_check_done_before_the_case_was_voided_still_credits_its_supervisor(users, city):
+    u = users
+    c = dispatched(u, city, 2)
+    c = go(c, u.unit_operator_d1, "handle", at(2026, 11, 2, 10), note="ok")
+    c = go(c, u.intake_operator, "send_check", at(2026, 11, 2, 10, 10), supervisor=u.supervisor.pk)
+    c = go(c, u.supervisor, "check", at(2026, 11, 2, 10, 20), fixed=True)
+    go(c, u.shift_leader, "cancel", at(2026, 11, 2, 11), note="重复立案")
+    got = assert_exact(*NOVEMBER, at(2026, 11, 20, 12))
+    mine = got["supervisor"][u.supervisor.pk]
+    assert (mine["to_check"], mine["checked"], mine["checked_on_time"]) == (1, 1, 1)
+    assert "checked" not in got["city"][None] and got["city"][None]["voided"] == 1  # out of the case counts
+    assert got["shift_leader"][u.shift_leader.pk]["voided"] == 1
+
+
+def test_a_missed_report_counts_only_while_its_public_report_stands(users, city):
+    u = users
+    city.grid11.supervisor = u.supervisor
+    city.grid11.save()
+    c = new_case(u, city, area=None, location=Point(*lonlat(50.5, 50.5), srid=4326), now=at(2026, 11, 2, 9))
+    c = go(c, u.intake_operator, "send_verification", at(2026, 11, 2, 9, 5), supervisor=u.supervisor.pk)
+    c = go(c, u.supervisor, "verify", at(2026, 11, 2, 9, 20), found=True)
+    assert assert_exact(*NOVEMBER, at(2026, 11, 2, 10))["supervisor"][u.supervisor.pk]["missed"] == 1
+    c = go(c, u.shift_leader, "register", at(2026, 11, 2, 10, 5))
+    go(c, u.shift_leader, "cancel", at(2026, 11, 2, 11), note="误报")
+    assert "missed" not in assert_exact(*NOVEMBER, at(2026, 11, 2, 12))["supervisor"][u.supervisor.pk]
+    assert assert_exact(*NOVEMBER, at(2026, 11, 2, 10))["supervisor"][u.supervisor.pk]["missed"] == 1  # then
+
+
 # --- random histories -----------------------------------------------------------------------------------
 
 SKIPPED = {Action.RELOCATE}
