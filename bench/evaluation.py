@@ -201,14 +201,18 @@ def run(sql, **params):
 
 
 def fill() -> None:
+    run("SET session_replication_role = replica")  # bulk rows of known-good keys: skip the FK triggers
     if not Case.objects.filter(number__startswith="2027").exists():
         elapsed = 0.0
         for lo in range(1, 1_000_001, 250_000):
             elapsed += run(
                 CASES, prefix="2027", start=f"{MONTH} 00:00+08", span=31 * 86400 - 20000, lo=lo, hi=lo + 249_999
             )[0]
-        elapsed += run(EVENTS)[0] + run(STEPS)[0] + run(MONTH_LEDGER)[0]
-        print(f"the month's 1,000,000 cases with their events, steps and ledger: {elapsed:.0f} s")
+        print(f"the month's 1,000,000 cases: {elapsed:.0f} s")
+    month = Case.objects.filter(number__startswith="2027")
+    for table, sql in (("events", EVENTS), ("steps", STEPS), ("ledger", MONTH_LEDGER)):
+        if not getattr(month.order_by("pk").first(), table).exists():
+            print(f"the month's {table}: {run(sql)[0]:.0f} s")
     while (have := Case.objects.count()) < TOTAL:
         lo, hi = have + 1, min(have + 1_000_000, TOTAL)
         elapsed = run(
@@ -226,6 +230,7 @@ def fill() -> None:
         for lo in range(1, top + 1, 1_000_000):
             run(OLD_LEDGER, lo=lo, hi=lo + 999_999)
         print(f"ledger of the older cases: {time.perf_counter() - start:.0f} s")
+    run("SET session_replication_role = DEFAULT")
     for table in ("cases_case", "cases_caseevent", "cases_casestep", "cases_ledgerentry"):
         run(f"ANALYZE {table}")
 

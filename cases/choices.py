@@ -58,6 +58,7 @@ class Stage(models.TextChoices):
     CHECK = "check", _("Check")
     CLOSE = "close", _("Closure review")
     PARK = "park", _("Parked")
+    RULE = "rule", _("Ruling on a dispute")
 
 
 class PendingRequest(models.TextChoices):

@@ -144,6 +144,15 @@ FORM_FIELDS = {
     "date": lambda spec, user, case: forms.DateField(
         label=spec.label, required=spec.required, widget=forms.DateInput(attrs={"type": "date"})
     ),
+    # any unit or platform of the city, e.g. the body a unit holds responsible (not only those in its scope)
+    "body": lambda spec, user, case: forms.ModelChoiceField(
+        label=spec.label,
+        required=spec.required,
+        queryset=Organization.objects.filter(
+            kind__in=(OrgKind.HANDLING_UNIT, OrgKind.DISTRICT_PLATFORM), is_active=True
+        ).order_by("kind", "name"),
+    ),
+    "text": lambda spec, user, case: forms.CharField(label=spec.label, required=spec.required, max_length=500),
 }
 
 

@@ -41,9 +41,9 @@ def facts(case: Case, steps: Sequence[CaseStep]) -> dict[str, Any]:
     handling = of[Stage.HANDLE]
     latest = handling[-1] if handling else None
     # The unit holds the case from its handling step on, unless the case went back to a platform since
-    # (a return, or a dispatch to a district platform): then no unit holds it.
+    # (a return, a dispatch to a district platform, a dispute waiting for its ruling): then no unit holds it.
     last = {s.stage: i for i, s in enumerate(steps)}
-    at_unit = last.get(Stage.HANDLE, -1) > last.get(Stage.DISPATCH, -1)
+    at_unit = last.get(Stage.HANDLE, -1) > max(last.get(Stage.DISPATCH, -1), last.get(Stage.RULE, -1))
     unit_id = latest.organization_id if latest is not None and at_unit else None
     unit_steps = [s for s in handling if s.organization_id == unit_id] if unit_id else []
     return {

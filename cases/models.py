@@ -185,6 +185,7 @@ class Case(models.Model):
     extension_hours = models.PositiveIntegerField(_("extension hours"), default=0)
     is_overdue = models.BooleanField(_("overdue"), default=False, db_index=True)
     is_urged = models.BooleanField(_("urged"), default=False)
+    disputed_since = models.DateTimeField(_("disputed since"), null=True, blank=True)
     pending_request = models.CharField(
         _("pending request"), max_length=12, choices=PendingRequest.choices, blank=True, default=""
     )

@@ -15,4 +15,5 @@ DEFAULT_STAGE_LIMITS = {
     Stage.SEND_CHECK: (30, LimitUnit.WORKING_MINUTES),
     Stage.CHECK: (30, LimitUnit.WORKING_MINUTES),
     Stage.CLOSE: (15, LimitUnit.WORKING_MINUTES),
+    Stage.RULE: (3, LimitUnit.WORKING_DAYS),  # a disputed case is ruled on within three working days [default]
 }

@@ -19,7 +19,7 @@ from accounts.models import Organization, User
 from classification.models import Category, MajorCategory
 
 from .choices import OPEN_STATES, CaseSource, CaseState, PendingRequest
-from .models import Case, CaseStep
+from .models import Case, CaseEvent, CaseStep
 from .worktime import current_calendar
 
 S = CaseState
@@ -63,6 +63,8 @@ class Queue:
             "overdue": overdue_q(),
             "parked": Q(state=S.PARKED),
             "returned": Q(state=S.RETURNED),
+            "disputes": Q(state=S.RETURNED, disputed_since__isnull=False)
+            & (Q(platform__isnull=True) | Q(platform=org) | Q(assignee=org)),
             "open": Q(state__in=OPEN_STATES),
         }[self.name]
 
@@ -81,6 +83,7 @@ QUEUES = [
     Queue("requests", _("Requests to approve"), (Role.DISPATCHER, Role.DISTRICT_OPERATOR)),
     Queue("overdue", _("Overdue"), (*CENTER, Role.DISTRICT_OPERATOR, Role.UNIT_OPERATOR)),
     Queue("returned", _("Returned"), (Role.DISPATCHER, Role.DISTRICT_OPERATOR, Role.LEADER)),
+    Queue("disputes", _("Disputed"), (Role.DISPATCHER, Role.DISTRICT_OPERATOR, Role.LEADER, Role.UNIT_OPERATOR)),
     Queue("parked", _("Postponed"), (Role.DISPATCHER, Role.DISTRICT_OPERATOR, Role.LEADER, Role.UNIT_OPERATOR)),
     Queue("open", _("All open cases"), (*CENTER, Role.DISTRICT_OPERATOR, Role.UNIT_OPERATOR, Role.SUPERVISOR)),
 ]
@@ -203,3 +206,47 @@ def possible_duplicates(case: Case, viewer: User, limit: int = 5) -> QuerySet[Ca
         .exclude(state__in=(CaseState.NOT_ACCEPTED, CaseState.CANCELLED))
         .order_by("-reported_at")[:limit]
     )
+
+
+# --- disputes and the liaison meeting (会商会办) ------------------------------------------------------------
+
+LONG_OVERDUE = dt.timedelta(days=5)
+
+
+def liaison_agenda(user: User, first: dt.datetime, after: dt.datetime, now: dt.datetime | None = None) -> dict:
+    """The month's liaison meeting, per unit: the disputes still waiting for a ruling, those ruled in the month,
+    and the cases overdue at their unit for more than ``LONG_OVERDUE``."""
+    now = now or timezone.now()
+    cases = visible_cases(user).order_by("assignee__name", "reported_at")
+    ruled = CaseEvent.objects.filter(action="rule", at__gte=first, at__lt=after)
+    return {
+        "open": list(cases.filter(state=S.RETURNED, disputed_since__isnull=False)),
+        "ruled": list(cases.filter(pk__in=ruled.values("case")).distinct()),
+        "overdue": list(cases.filter(state=S.DISPATCHED, handling_deadline__lt=now - LONG_OVERDUE)),
+    }
+
+
+def dispute_figures(first: dt.datetime, after: dt.datetime) -> dict[str, float | int | None]:
+    """Disputes opened and ruled in a period, the median time from opening to ruling (hours), and the rules
+    the rulings made (for the dashboard and the bulletin)."""
+    opened = CaseEvent.objects.filter(at__gte=first, at__lt=after, data__disputed=True)
+    rulings = list(
+        CaseEvent.objects.filter(action="rule", at__gte=first, at__lt=after).values_list("case", "at", "data")
+    )
+    openings: dict[int, list[dt.datetime]] = {}
+    for case, at in CaseEvent.objects.filter(case__in=[c for c, _at, _d in rulings], data__disputed=True).values_list(
+        "case", "at"
+    ):
+        openings.setdefault(case, []).append(at)
+    # from the latest opening before each ruling (a case disputed twice is ruled twice)
+    hours = sorted(
+        (at - max(t for t in openings[case] if t <= at)).total_seconds() / 3600
+        for case, at, _d in rulings
+        if any(t <= at for t in openings.get(case, ()))
+    )
+    return {
+        "opened": opened.values("case").distinct().count(),
+        "ruled": len(rulings),
+        "median_hours": round(hours[len(hours) // 2], 1) if hours else None,
+        "rules": sum(1 for _c, _at, data in rulings if data.get("rule")),
+    }

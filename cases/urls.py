@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("", views.case_list, name="case-list"),
     path("new/", views.case_report, name="case-report"),
+    path("liaison/", views.liaison_agenda, name="liaison-agenda"),
     path("<int:pk>/", views.case_detail, name="case-detail"),
     path("<int:pk>/<slug:action>/", views.case_action, name="case-action"),
     path("photos/<int:pk>/<slug:copy>/", views.case_photo, name="case-photo"),

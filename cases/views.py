@@ -1,3 +1,4 @@
+import datetime as dt
 import mimetypes
 
 from django.conf import settings
@@ -12,11 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.choices import Role
+from accounts.decorators import role_required
 from citymgmt.errors import Conflict
+from citymgmt.spreadsheets import workbook
 from dispatch.services import suggest_unit
 from gis.selectors import nearby_components
 from gis.views import map_settings
 
+from . import selectors
 from .choices import CaseSource, CaseState
 from .choices import CaseState as S
 from .exports import cases_workbook
@@ -219,3 +223,51 @@ def case_photo(request, pk, copy):
     # The copies never change (their names carry the content's digest): the browser may keep them.
     response["Cache-Control"] = "private, max-age=86400, immutable"
     return response
+
+
+AGENDA_ROLES = (Role.DISPATCHER, Role.DISTRICT_OPERATOR, Role.SHIFT_LEADER, Role.LEADER)
+
+
+@role_required(*AGENDA_ROLES)
+def liaison_agenda(request):
+    """The month's liaison meeting (会商会办): open and ruled disputes, long-overdue cases, per unit; in the
+    page or as a workbook to print."""
+    try:
+        month = dt.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
+    except ValueError:
+        month = timezone.localdate().replace(day=1)
+    tz = timezone.get_current_timezone()
+    first = dt.datetime.combine(month, dt.time(), tz)
+    after = dt.datetime.combine((month + dt.timedelta(days=32)).replace(day=1), dt.time(), tz)
+    agenda = selectors.liaison_agenda(request.user, first, after)
+    sections = [
+        (_("Disputes waiting for a ruling"), agenda["open"]),
+        (_("Disputes ruled this month"), agenda["ruled"]),
+        (_("Overdue at the unit for more than five days"), agenda["overdue"]),
+    ]
+    if request.GET.get("export") == "xlsx":
+        sheets = {
+            title: [
+                {
+                    _("Responsible unit"): str(case.assignee or ""),
+                    _("Case number"): case.number,
+                    _("Category"): case.category.name,
+                    _("Address"): case.address,
+                    _("Disputed since"): timezone.localtime(case.disputed_since).strftime("%Y-%m-%d %H:%M")
+                    if case.disputed_since
+                    else "",
+                    _("Returns"): case.return_count,
+                    _("Deadline"): timezone.localtime(case.handling_deadline).strftime("%Y-%m-%d %H:%M")
+                    if case.handling_deadline
+                    else "",
+                }
+                for case in cases
+            ]
+            for title, cases in sections
+        }
+        response = HttpResponse(
+            workbook(sheets), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="liaison-{month:%Y-%m}.xlsx"'
+        return response
+    return render(request, "cases/agenda.html", {"month": month, "sections": sections})

@@ -63,6 +63,9 @@ class Action(models.TextChoices):
     RESUME = "resume", _("Resume")
     RELOCATE = "relocate", _("Correct the location")
     URGE = "urge", _("Urge")
+    FLAG_DISPUTE = "flag_dispute", _("Declare disputed")
+    STATE_POSITION = "state_position", _("State a position")
+    RULE = "rule", _("Rule on responsibility")
 
 
 class StepOutcome(models.TextChoices):
@@ -86,6 +89,15 @@ class StepOutcome(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
     PARKED = "parked", _("Postponed")
     RESUMED = "resumed", _("Resumed")
+    DISPUTED = "disputed", _("Disputed")
+    RULED = "ruled", _("Ruled on")
+
+
+class RulingScope(models.TextChoices):
+    """How far a ruling on responsibility (确权) reaches."""
+
+    CASE = "case", _("This case only")
+    RULE = "rule", _("This category in this area from now on")
 
 
 # --- inputs ---------------------------------------------------------------------------------------------
@@ -98,7 +110,7 @@ class Input:
     by the handler."""
 
     name: str
-    kind: str  # unit, supervisor, person, category, boolean, integer, float, date, choice
+    kind: str  # unit, body, supervisor, person, category, boolean, integer, float, date, choice, text
     label: Promise
     required: bool = True
     minimum: float | None = None
@@ -112,6 +124,13 @@ SUPERVISOR = Input("supervisor", "supervisor", _("Supervisor"), required=False, 
 HOURS = Input("hours", "integer", _("Hours"), minimum=1, maximum=MAX_EXTENSION_HOURS)
 LONGITUDE = Input("longitude", "float", _("Longitude"), minimum=-180, maximum=180)
 LATITUDE = Input("latitude", "float", _("Latitude"), minimum=-90, maximum=90)
+RESPONSIBLE = Input(
+    "responsible",
+    "body",
+    _("Responsible body"),
+    required=False,
+    help_text=_("Organization id of the body you hold responsible: the case becomes disputed."),
+)
 
 
 # --- who may take an action on a case now ---------------------------------------------------------------
@@ -185,6 +204,28 @@ def sent_supervisor(actor: User, case: Case) -> None:
     """The supervisor the task was sent to; a task sent to no one in particular is any supervisor's."""
     if case.supervisor_id is not None and case.supervisor_id != actor.pk:
         _deny(_("This task was sent to another supervisor."))
+
+
+def disputed(actor: User, case: Case) -> None:
+    """The dispatching platform rules on a case in dispute."""
+    at_dispatching_platform(actor, case)
+    if case.disputed_since is None:
+        raise NotNow(_("The case is not in dispute."))
+
+
+def undisputed(actor: User, case: Case) -> None:
+    """The dispatching platform, on a case not in dispute (a disputed case is ruled on, not dispatched)."""
+    at_dispatching_platform(actor, case)
+    if case.disputed_since is not None:
+        raise NotNow(_("The case is in dispute: rule on who is responsible."))
+
+
+def party(actor: User, case: Case) -> None:
+    """While a case is in dispute, the unit that returned it and the platform it waits at state positions."""
+    if case.disputed_since is None:
+        raise NotNow(_("The case is not in dispute."))
+    if actor.organization_id not in (case.assignee_id, case.platform_id) and not actor.has_role(Role.DISTRICT_OPERATOR):
+        _deny(_("Only the parties to the dispute state positions."))
 
 
 def deciding_on(kind: str) -> Check:
@@ -268,16 +309,37 @@ _TABLE = [
     Transition(
         A.NOT_REGISTER, (S.PENDING_REGISTRATION,), (S.NOT_REGISTERED,), (Role.SHIFT_LEADER,), note_required=True
     ),
-    Transition(
-        A.DISPATCH, (S.REGISTERED, S.RETURNED), (S.DISPATCHED,), CENTER_DISPATCH, (UNIT,), at_dispatching_platform
-    ),
+    Transition(A.DISPATCH, (S.REGISTERED, S.RETURNED), (S.DISPATCHED,), CENTER_DISPATCH, (UNIT,), undisputed),
     Transition(A.REDISPATCH, (S.DISPATCHED,), (S.DISPATCHED,), (Role.DISTRICT_OPERATOR,), (UNIT,), at_own_platform),
     Transition(
         A.RETURN,
         (S.DISPATCHED, S.RETURNED),
         (S.RETURNED,),
         (Role.UNIT_OPERATOR, Role.DISTRICT_OPERATOR),
+        (RESPONSIBLE,),
         check=return_check,
+        note_required=True,
+    ),
+    Transition(A.FLAG_DISPUTE, (S.RETURNED,), (S.RETURNED,), CENTER_DISPATCH, check=undisputed, note_required=True),
+    Transition(
+        A.STATE_POSITION,
+        (S.RETURNED,),
+        (S.RETURNED,),
+        (Role.UNIT_OPERATOR, Role.DISTRICT_OPERATOR),
+        check=party,
+        note_required=True,
+    ),
+    Transition(
+        A.RULE,
+        (S.RETURNED,),
+        (S.DISPATCHED,),
+        CENTER_DISPATCH,
+        (
+            Input("unit", "unit", _("Responsible unit"), help_text=_("Handling unit id.")),
+            Input("scope", "choice", _("Scope of the ruling"), choices=RulingScope),
+            Input("basis", "text", _("Legal or administrative basis"), required=False),
+        ),
+        disputed,
         note_required=True,
     ),
     Transition(

@@ -54,6 +54,7 @@ PROFILE = {  # shares, per case that reaches the point in question
     "found": 0.85,  # a verified public report is found on site
     "not_registered": 0.19,
     "wrong_dispatch": 0.02,  # returned by the unit and dispatched elsewhere
+    "disputed": 0.1,  # of those, bounced by a second unit too: disputed, then ruled on (a few a month)
     "cancelled": 0.002,
     "park": 0.0029,
     "extension": 0.0014,
@@ -312,14 +313,27 @@ class HistoryGenerator:
         dispatcher = self._who(Role.DISPATCHER)
         owner = self.owner.get((case.category_id, case.district_id)) or self.government[case.district_id]
         t = self._after(t, Stage.DISPATCH, p["center_on_time"])
+        ruled = False
         if rng.random() < p["wrong_dispatch"]:
             wrong = rng.choice([u for u in self.units if u.pk != owner.pk])
             t = self.act(story, dispatcher, Action.DISPATCH, t, unit=wrong)
             t = self._finish(t, self.cal.add(t, dt.timedelta(hours=2)), True)
             t = self.act(story, self._operator(wrong), Action.RETURN, t, "非本单位职责")
             t = self._after(t, Stage.DISPATCH, p["center_on_time"])
-        t = self.act(story, dispatcher, Action.DISPATCH, t, unit=owner)
-        if owner.kind == OrgKind.DISTRICT_PLATFORM:
+            if rng.random() < p["disputed"]:  # a second unit returns it too: the case goes to a ruling
+                second = rng.choice([u for u in self.units if u.pk not in (owner.pk, wrong.pk)])
+                t = self.act(story, dispatcher, Action.DISPATCH, t, unit=second)
+                t = self._finish(t, self.cal.add(t, dt.timedelta(hours=2)), True)
+                t = self.act(story, self._operator(second), Action.RETURN, t, "职责不清，非本单位")
+                t = self.cal.add(t, dt.timedelta(hours=rng.uniform(2, 20)))
+                ruled_unit = owner if owner.kind == OrgKind.HANDLING_UNIT else self.government[case.district_id]
+                t = self.act(
+                    story, dispatcher, Action.RULE, t, "按职责清单确权", unit=ruled_unit, scope="case", basis="职责清单"
+                )
+                ruled = True
+        if not ruled:
+            t = self.act(story, dispatcher, Action.DISPATCH, t, unit=owner)
+        if owner.kind == OrgKind.DISTRICT_PLATFORM and not ruled:
             t = self._after(t, Stage.DISPATCH, p["center_on_time"])
             unit = (self.street_office.get(case.street_id) if rng.random() < 0.8 else None) or self.government[
                 case.district_id

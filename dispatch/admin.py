@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import ResponsibilityRule
@@ -9,11 +10,30 @@ from .selectors import rule_gaps
 
 @admin.register(ResponsibilityRule)
 class ResponsibilityRuleAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "category", "major", "area", "component_owner", "unit", "is_active")
-    list_filter = ("is_active", "major", "unit__unit_type", "area__kind")
+    list_display = (
+        "__str__",
+        "category",
+        "major",
+        "area",
+        "component_owner",
+        "unit",
+        "is_active",
+        "valid_from",
+        "source",
+    )
+    list_filter = ("is_active", "major", "unit__unit_type", "area__kind", ("ruling", admin.EmptyFieldListFilter))
     search_fields = ("category__name", "major__name", "area__name", "unit__name", "component_owner")
     autocomplete_fields = ("category", "major", "area", "unit")
-    list_select_related = ("category", "major", "area", "unit")
+    list_select_related = ("category", "major", "area", "unit", "ruling__case")
+    readonly_fields = ("ruling",)
+
+    @admin.display(description=_("source"))
+    def source(self, rule):
+        """The disputed case whose ruling made the rule (the rule history's source)."""
+        if rule.ruling is None:
+            return "—"
+        url = reverse("case-detail", args=[rule.ruling.case_id])
+        return format_html('<a href="{}">{} {}</a>', url, _("Ruling on case"), rule.ruling.case.number)
 
     def get_urls(self):
         return [

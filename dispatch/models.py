@@ -41,6 +41,16 @@ class ResponsibilityRule(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    ruling = models.ForeignKey(
+        "cases.CaseEvent",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("made by the ruling"),
+        help_text=_("The ruling on a disputed case (确权) this rule comes from."),
+    )
 
     class Meta:
         verbose_name = _("responsibility rule")

@@ -14,7 +14,7 @@ from .models import ResponsibilityRule
 
 def _area_chain(areas) -> set[int]:
     """The given areas and all their ancestors (a rule for the district also covers its streets)."""
-    ids = set()
+    ids: set[int] = set()
     for area in areas:
         ids.update(int(pk) for pk in area.path.strip("/").split("/"))
     return ids

@@ -10,6 +10,8 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from cases.selectors import dispute_figures
+
 from . import indicators
 from .models import Bulletin, Snapshot
 from .selectors import KEY_RATES, month_snapshot, ranking, trend
@@ -76,6 +78,7 @@ def context(snapshot: Snapshot) -> dict:
         "districts": ranked("district"),
         "units": units,
         "streets": ranked("street")[:15],
+        "disputes": dispute_figures(*indicators.period(snapshot.period_start, snapshot.period_end)),
         "top_categories": cases.values("category__name", "category__major__name")
         .annotate(n=Count("pk"))
         .order_by("-n")[:10],

@@ -111,17 +111,17 @@ def _add(counts: dict[str, int], row: dict[str, Any], *names: str) -> None:
 
 def _wrong_dispatches(steps: QuerySet[CaseStep], as_of) -> dict[int, int]:
     """Who sent each case to a unit that returned it, where the case then went to another unit by ``as_of``:
-    the person of the latest dispatch or re-dispatch done by the time the unit's handling step began."""
+    the person of the latest dispatch, re-dispatch or ruling done by the time the unit's handling step began."""
     returned = steps.filter(stage=Stage.HANDLE, outcome=Outcome.RETURNED, completed_at__lte=as_of).values("case")
     path = (
-        steps.filter(case__in=returned, stage__in=(Stage.HANDLE, Stage.DISPATCH))
+        steps.filter(case__in=returned, stage__in=(Stage.HANDLE, Stage.DISPATCH, Stage.RULE))
         .order_by("case", "entered_at", "pk")
         .values_list("case", "stage", "organization", "entered_at", "completed_at", "outcome", "person")
     )
     by_case: dict[int, list[tuple]] = defaultdict(list)
     for step in path:
         by_case[step[0]].append(step)
-    sending = (Outcome.DISPATCHED, Outcome.REDISPATCHED)
+    sending = (Outcome.DISPATCHED, Outcome.REDISPATCHED, Outcome.RULED)
     wrong: dict[int, int] = defaultdict(int)
     for case_steps in by_case.values():
         handling = [s for s in case_steps if s[1] == Stage.HANDLE]

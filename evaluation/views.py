@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.choices import Role
 from accounts.decorators import role_required
 from accounts.models import Organization
-from cases.selectors import visible_cases
+from cases.selectors import dispute_figures, visible_cases
 from cases.views import case_list_page
 from citymgmt.queue import enqueue
 from citymgmt.spreadsheets import workbook
@@ -75,6 +75,7 @@ def dashboard(request):
         "bulletins": Bulletin.objects.filter(month=month)[:5],
     }
     context["running"] = Snapshot.objects.filter(status=SnapshotStatus.RUNNING, period_start=month)
+    context["disputes"] = dispute_figures(*indicators.period(month, services.month_end(month)))
     if snapshot:
         ids = ids_in_scope(request.user)
         context["tables"] = [

@@ -61,6 +61,7 @@ class Replayed:
     sending: list[Task] = field(default_factory=list)
     checks: list[Task] = field(default_factory=list)
     closures: list[Task] = field(default_factory=list)
+    rulings: list[Task] = field(default_factory=list)  # disputes waiting for a ruling
     at_unit: bool = False
     ever_parked: bool = False
     reworks: int = 0
@@ -77,6 +78,7 @@ class Replayed:
             + self.sending
             + self.checks
             + self.closures
+            + self.rulings
         )
         return [t for t in every if t.open]
 
@@ -121,9 +123,19 @@ def replay(case: Case, events: list[CaseEvent], as_of: dt.datetime, world: World
                 r.dispatches[-1].end(at, by, "redispatch")
             _arrive(r, at, by, d, platforms, stage)
         elif a == "return":
-            (r.handling if r.at_unit else r.dispatches)[-1].end(at, by, "returned")
+            for task in r.open_tasks():
+                task.end(at, by, "returned")
             r.at_unit = False
-            r.dispatches.append(Task(at, stage(Stage.DISPATCH, at)))
+            if d.get("disputed"):
+                r.rulings.append(Task(at, stage(Stage.RULE, at)))
+            else:
+                r.dispatches.append(Task(at, stage(Stage.DISPATCH, at)))
+        elif a == "flag_dispute":
+            r.dispatches[-1].end(at, by, "disputed")
+            r.rulings.append(Task(at, stage(Stage.RULE, at)))
+        elif a == "rule":
+            r.rulings[-1].end(at, by, "ruled")
+            _arrive(r, at, by, d, platforms, stage)
         elif a == "approve_extension":
             task = r.handling[-1]
             task.deadline = dt.datetime.fromisoformat(d["deadline"])

@@ -77,6 +77,11 @@ def situations(users, city):
     c = act(case(S.REGISTERED), users.dispatcher, "dispatch", unit=city.p1)
     c = act(c, users.district_operator, "redispatch", unit=city.office11)
     cases["returned_to_platform"] = act(c, users.street_office, "return", note="非本单位职责")
+    c = act(case(S.DISPATCHED), users.unit_operator_d1, "return", note="应由市政处负责", responsible=city.dept)
+    cases["disputed"] = c
+    c = act(case(S.REGISTERED), users.dispatcher, "dispatch", unit=city.p1)
+    c = act(c, users.district_operator, "redispatch", unit=city.office11)
+    cases["disputed_at_platform"] = act(c, users.street_office, "return", note="职责不清", responsible=city.gov1)
     return cases
 
 
@@ -96,6 +101,7 @@ def params_for(action, case, city):
         "integer": lambda spec: spec.minimum,
         "float": lambda spec: point.x if spec.name == "longitude" else point.y,
         "date": lambda spec: dt.date(2027, 3, 1),
+        "choice": lambda spec: spec.choices.values[0],
     }
     return {spec.name: value[spec.kind](spec) for spec in TRANSITIONS[action].inputs if spec.required}
 

@@ -241,6 +241,12 @@ def _inputs(transition, rnd, case, city, users, now):
             values[spec.name] = rnd.random() < 0.6
         elif spec.kind == "integer":
             values[spec.name] = rnd.choice([1, 4, 8, 24])
+        elif spec.kind == "body":
+            values[spec.name] = rnd.choice([None, None, city.dept.pk, city.gov2.pk])
+        elif spec.kind == "choice" and spec.required:
+            values[spec.name] = rnd.choice(spec.choices.values)
+        elif spec.kind == "text":
+            values[spec.name] = "《城市管理条例》"
         elif spec.kind == "date":
             values[spec.name] = (now + dt.timedelta(days=rnd.choice([1, 3, 10]))).date().isoformat()
     return values

@@ -101,6 +101,9 @@ LEGAL = {
         {"longitude": lonlat(50.5, 50.5)[0], "latitude": lonlat(50.5, 50.5)[1]},
         S.REGISTERED,
     ),
+    "flag_dispute": (S.RETURNED, "dispatcher", {"note": "两家单位都不认领"}, S.RETURNED),
+    "state_position": ("disputed", "unit_operator_d1", {"note": "应由市政处负责"}, S.RETURNED),
+    "rule": ("disputed", "dispatcher", {"unit": "gov1", "scope": "case", "note": "按属地管理"}, S.DISPATCHED),
 }
 assert set(LEGAL) == set(TRANSITIONS) - {"report"}
 
@@ -118,6 +121,14 @@ def bring(users, city, start):
             "park_pending": ("request_park", {"until": "2027-03-01"}),
         }[start]
         return perform(case_id=case.pk, action=request[0], actor=users.unit_operator_d1, note="理由", **request[1])
+    if start == "disputed":
+        case = advance(case, users, city, S.DISPATCHED)
+        return perform(
+            case_id=case.pk, action="return", actor=users.unit_operator_d1, note="非我单位", responsible=city.dept
+        )
+    if start == S.RETURNED:
+        case = advance(case, users, city, S.DISPATCHED)
+        return perform(case_id=case.pk, action="return", actor=users.unit_operator_d1, note="非我单位")
     if start == S.PARKED:
         case = bring(users, city, "park_pending")
         return perform(case_id=case.pk, action="approve_park", actor=users.dispatcher)

@@ -59,6 +59,7 @@ def pages(users, city, histories):
         ("dashboard", "leader", reverse("dashboard") + "?month=2026-11"),
         ("dashboard, district", "district_operator", reverse("dashboard") + "?month=2026-11"),
         ("indicator drill-down", "leader", reverse("indicator-cases") + "?fact=dispatched"),
+        ("liaison agenda", "dispatcher", reverse("liaison-agenda") + "?month=2026-11"),
     ]
     api = [
         ("api case list", "dispatcher", "/api/cases/"),

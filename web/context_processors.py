@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cases.views import AGENDA_ROLES
 from evaluation.views import VIEWERS
 from notifications.models import Notification
 
@@ -16,6 +17,8 @@ def navigation(request):
         (_("Map"), reverse("city-map")),
         (_("Report"), reverse("case-report")),
     ]
+    if user.has_role(*AGENDA_ROLES):
+        items.append((_("Liaison"), reverse("liaison-agenda")))
     if user.is_superuser or user.has_role(*VIEWERS):
         items.append((_("Evaluation"), reverse("dashboard")))
     if user.is_staff:

@@ -199,6 +199,10 @@ API_FIELDS = {
     "integer": lambda spec: _bounded(serializers.IntegerField, spec),
     "float": lambda spec: _bounded(serializers.FloatField, spec),
     "date": lambda spec: serializers.DateField(required=spec.required, help_text=spec.label),
+    "body": lambda spec: _bounded(serializers.IntegerField, spec),
+    "text": lambda spec: serializers.CharField(
+        required=spec.required, allow_blank=not spec.required, max_length=500, help_text=spec.label
+    ),
 }
 
 

@@ -6,7 +6,7 @@ browsers only after it commits.
 
 One module per stage of the case's path holds the handlers of its actions."""
 
-from . import closing, dispatching, handling, intake  # noqa: F401  (each registers its handlers)
+from . import closing, dispatching, disputes, handling, intake  # noqa: F401  (each registers its handlers)
 from .core import HANDLERS, access_case, check_handlers, perform
 from .overdue import flag_overdue, holder
 from .reporting import report_case

@@ -93,6 +93,7 @@ class Move:
     notices: list[Notice] = field(default_factory=list)
     opened: list[CaseStep] = field(default_factory=list)  # steps this move added
     changed: list[CaseStep] = field(default_factory=list)  # earlier steps this move completed or moved
+    later: list[Callable[[CaseEvent], None]] = field(default_factory=list)  # writes that refer to the event
 
     def enter(
         self,
@@ -162,6 +163,8 @@ def persist(move: Move, from_state: str) -> CaseEvent:
     CaseStep.objects.bulk_create(move.opened)
     event = move.event(from_state)
     event.save()
+    for write in move.later:
+        write(event)
     ledger.record(move.case, move.steps, move.now, missed_by_id=move.data.get("missed_by"))
     if move.photos:
         store_photos(move.case, event, move.photos, move.actor)

@@ -11,6 +11,7 @@ from ..choices import CaseState as S
 from ..choices import Stage
 from ..workflow import Action, StepOutcome
 from .core import Move, dispatcher_org, fetch, handles, stamp, when
+from .disputes import open_dispute, opens_dispute
 
 
 def _org(value: object, field_name: str) -> Organization:
@@ -70,14 +71,17 @@ def redispatch(m: Move, unit: object = None) -> str:
 
 
 @handles(Action.RETURN)
-def return_(m: Move) -> str:
+def return_(m: Move, responsible: object = None) -> str:
     if m.role == Role.DISTRICT_OPERATOR:
         m.case.platform = None  # back to the city
     m.case.return_count += 1
     m.drop_request()
     m.data["unit"] = m.case.assignee_id
     back_to = dispatcher_org(m)
-    m.enter(Stage.DISPATCH, back_to, m.world.stage_deadline(Stage.DISPATCH, m.now), StepOutcome.RETURNED)
+    if opens_dispute(m, responsible):
+        open_dispute(m, StepOutcome.RETURNED)
+    else:
+        m.enter(Stage.DISPATCH, back_to, m.world.stage_deadline(Stage.DISPATCH, m.now), StepOutcome.RETURNED)
     m.notify(
         back_to,
         "returned",

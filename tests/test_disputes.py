@@ -1,0 +1,108 @@
+"""Disputed responsibility (确权): two returns make a dispute, the parties state positions, the dispatching
+platform rules, and a ruling that holds from now on becomes the responsibility rule the next case follows."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from cases.choices import CaseState as S
+from cases.choices import Stage
+from cases.models import Case
+from cases.selectors import in_queue
+from cases.workflow import NotNow, available_transitions
+from dispatch.models import ResponsibilityRule
+from dispatch.services import suggest_unit
+from tests.histories import dispatched, go
+from tests.lifecycle import at, new_case
+
+pytestmark = pytest.mark.django_db
+
+
+def bounced_twice(users, city):
+    u = users
+    c = dispatched(u, city, 2, unit=city.dept)
+    c = go(c, u.unit_operator, "return", at(2026, 11, 2, 10), note="非我单位")
+    assert c.disputed_since is None  # one return: the dispatcher dispatches again
+    c = go(c, u.dispatcher, "dispatch", at(2026, 11, 2, 10, 10), unit=city.gov1)
+    return go(c, u.unit_operator_d1, "return", at(2026, 11, 2, 11), note="也不是我们的")
+
+
+def test_a_case_returned_twice_is_disputed_and_waits_for_a_ruling(users, city):
+    c = bounced_twice(users, city)
+    assert c.state == S.RETURNED and c.disputed_since == at(2026, 11, 2, 11)
+    step = c.steps.order_by("entered_at", "pk").last()
+    assert step.stage == Stage.RULE and step.completed_at is None and step.deadline > at(2026, 11, 4)  # 3 working days
+    assert c in in_queue(users.dispatcher, "disputes")
+    offered = {t.action for t in available_transitions(users.dispatcher, c)}
+    assert "rule" in offered and "dispatch" not in offered
+    with pytest.raises(NotNow):
+        go(c, users.dispatcher, "dispatch", at(2026, 11, 2, 12), unit=city.gov2)
+
+
+def test_a_unit_naming_the_responsible_body_opens_a_dispute_at_once(users, city):
+    c = dispatched(users, city, 2, unit=city.dept)
+    c = go(c, users.unit_operator, "return", at(2026, 11, 2, 10), note="属东城区", responsible=city.gov1.pk)
+    assert c.disputed_since is not None
+    assert c.events.last().data["responsible"] == city.gov1.pk
+
+
+def test_parties_state_positions_and_only_the_dispatching_platform_rules(users, city):
+    c = bounced_twice(users, city)
+    c = go(c, users.unit_operator_d1, "state_position", at(2026, 11, 2, 12), note="应由市政处负责，附职责文件")
+    assert c.events.last().action == "state_position" and c.state == S.RETURNED
+    with pytest.raises(PermissionDenied):
+        go(c, users.district_operator, "rule", at(2026, 11, 2, 13), unit=city.gov1, scope="case", note="x")
+
+
+def test_a_ruling_from_now_on_becomes_the_rule_the_next_case_follows(users, city):
+    before = suggest_unit(new_case(users, city, now=at(2026, 11, 2, 8)))
+    c = bounced_twice(users, city)
+    c = go(
+        c,
+        users.dispatcher,
+        "rule",
+        at(2026, 11, 3, 9),
+        unit=city.dept,
+        scope="rule",
+        basis="《城市管理职责清单》第12条",
+        note="道路保洁属市政处",
+    )
+    assert c.state == S.DISPATCHED and c.assignee == city.dept and c.disputed_since is None
+    assert c.handling_deadline > at(2026, 11, 3, 9)  # the responsible unit's time starts with the ruling
+    ruling = c.events.last()
+    rule = ResponsibilityRule.objects.get(pk=ruling.data["rule"])
+    assert (rule.unit, rule.category, rule.area, rule.ruling) == (city.dept, c.category, city.s11, ruling)
+    assert rule.is_active and before != city.dept
+    following = new_case(users, city, now=at(2026, 11, 4, 9))
+    assert suggest_unit(following) == city.dept
+    assert not Case.objects.filter(pk=following.pk, disputed_since__isnull=False).exists()
+
+
+def test_a_ruling_for_this_case_only_writes_no_rule(users, city):
+    c = bounced_twice(users, city)
+    go(c, users.dispatcher, "rule", at(2026, 11, 3, 9), unit=city.dept, scope="case", note="本案由市政处处置")
+    assert not ResponsibilityRule.objects.filter(ruling__isnull=False).exists()
+
+
+def test_the_liaison_agenda_lists_open_and_ruled_disputes_per_unit_and_exports(users, city, client):
+    open_one = bounced_twice(users, city)
+    ruled = bounced_twice(users, city)
+    go(ruled, users.dispatcher, "rule", at(2026, 11, 3, 9), unit=city.dept, scope="rule", note="属市政处")
+    client.force_login(users.dispatcher)
+    page = client.get("/cases/liaison/?month=2026-11")
+    assert page.status_code == 200
+    sections = {str(title): [c.pk for c in cases] for title, cases in page.context["sections"]}
+    assert list(sections.values())[:2] == [[open_one.pk], [ruled.pk]]
+    sheet = client.get("/cases/liaison/?month=2026-11&export=xlsx")
+    assert sheet["Content-Type"].startswith("application/vnd.openxmlformats") and sheet.content[:2] == b"PK"
+    client.force_login(users.unit_operator)
+    assert client.get("/cases/liaison/").status_code == 403
+
+
+def test_dispute_figures_count_openings_rulings_and_rules(users, city):
+    from cases.selectors import dispute_figures
+
+    ruled = bounced_twice(users, city)
+    bounced_twice(users, city)
+    go(ruled, users.dispatcher, "rule", at(2026, 11, 2, 13), unit=city.dept, scope="rule", note="属市政处")
+    figures = dispute_figures(at(2026, 11, 1), at(2026, 12, 1))
+    assert figures == {"opened": 2, "ruled": 1, "median_hours": 2.0, "rules": 1}
