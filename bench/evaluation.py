@@ -68,12 +68,14 @@ PATH = """(VALUES
   (6, 'check', interval '3.3 hours', interval '30 min', interval '3.6 hours', 'fixed', 'supervisor'),
   (7, 'close', interval '3.6 hours', interval '15 min', interval '3.8 hours', 'closed', 'leader'))
   AS s(k, stage, entered, limit_, done, outcome, role)"""
-PEOPLE = """(SELECT (SELECT array_agg(u.id ORDER BY u.id) FROM accounts_user u
-                     JOIN accounts_user_groups ug ON ug.user_id = u.id JOIN auth_group gr ON gr.id = ug.group_id
-                     WHERE gr.name = r.name) AS ids, r.role
-             FROM (VALUES ('intake_operator', 'intake'), ('shift_leader', 'leader'), ('dispatcher', 'dispatcher'),
-                          ('unit_operator', 'unit'), ('supervisor', 'supervisor')) AS r(name, role)) AS p"""
+PEOPLE = """p AS MATERIALIZED (
+    SELECT r.role, (SELECT array_agg(u.id ORDER BY u.id) FROM accounts_user u
+                    JOIN accounts_user_groups ug ON ug.user_id = u.id JOIN auth_group gr ON gr.id = ug.group_id
+                    WHERE gr.name = r.name) AS ids
+    FROM (VALUES ('intake_operator', 'intake'), ('shift_leader', 'leader'), ('dispatcher', 'dispatcher'),
+                 ('unit_operator', 'unit'), ('supervisor', 'supervisor')) AS r(name, role))"""  # once, not per row
 STEPS = f"""
+WITH {PEOPLE}
 INSERT INTO cases_casestep (case_id, stage, organization_id, person_id, entered_at, deadline, completed_at, on_time,
     outcome, sent_to_id, extensions, extension_hours)
 SELECT c.id, s.stage, CASE WHEN s.stage = 'handle' THEN c.assignee_id END,
@@ -83,7 +85,7 @@ SELECT c.id, s.stage, CASE WHEN s.stage = 'handle' THEN c.assignee_id END,
        CASE WHEN c.id %% 20 = 0 AND s.k = 4 THEN NULL ELSE NOT (s.stage = 'handle' AND c.id %% 19 = 0) END,
        CASE WHEN c.id %% 20 = 0 AND s.k = 4 THEN '' ELSE s.outcome END,
        CASE WHEN s.stage = 'check' THEN p.ids[1 + c.id %% array_length(p.ids, 1)] END, 0, 0
-FROM cases_case c CROSS JOIN {PATH} JOIN {PEOPLE} ON p.role = s.role
+FROM cases_case c CROSS JOIN {PATH} JOIN p ON p.role = s.role
 WHERE c.number LIKE '2027%%' AND NOT (c.id %% 20 = 0 AND s.k > 4)
 """
 EVENTS = """

@@ -91,7 +91,9 @@ class ReportForm(forms.Form):
 
 
 def _choices(spec: Input, blank) -> list:
-    return [("", blank), *spec.choices.choices] if spec.choices else [("", blank)]
+    """The declared choices, after an empty one (e.g. "Keep") when the input may be left out."""
+    choices = list(spec.choices.choices) if spec.choices else []
+    return choices if spec.required else [("", blank), *choices]
 
 
 NO_LABELS = {"fixed": _("No, rework")}
