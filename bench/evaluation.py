@@ -102,7 +102,8 @@ FROM cases_case c CROSS JOIN (VALUES
   (7, 'close', interval '3.8 hours', 'pending_closure', 'closed')) AS a(k, action, after, from_state, to_state)
 WHERE c.number LIKE '2027%%' AND NOT (c.id %% 20 = 0 AND a.k > 3)
 """
-LEDGER_COLUMNS = """case_id, valid_from, valid_to, reported_at, state, unit_id, missed_by_id, accepted, to_verify,
+LEDGER_COLUMNS = """case_id, valid_from, valid_to, reported_at, source, self_handled, reporter_id, district_id,
+    street_id, community_id, grid_id, category_id, major_id, state, unit_id, missed_by_id, accepted, to_verify,
     verified, verified_on_time, found, registered, registered_on_time, dispatched, dispatched_late,
     wrongly_dispatched, ever_parked, handled, handling_late, handling_deadline, reworks, extensions,
     extension_hours, to_check, checked, checked_late"""
@@ -112,8 +113,9 @@ MONTH_LEDGER = f"""
 INSERT INTO cases_ledgerentry ({LEDGER_COLUMNS})
 SELECT c.id, c.reported_at + v.after,
        CASE WHEN v.k = 7 OR (c.id %% 20 = 0 AND v.k = 3) THEN NULL ELSE c.reported_at + v.until END,
-       c.reported_at, v.state, CASE WHEN v.k >= 3 THEN c.assignee_id END, NULL, v.k >= 1, false, false, false,
-       false, v.k >= 2, v.k >= 2, v.k >= 3, false, false, false, v.k >= 4, v.k >= 4 AND c.id %% 19 = 0,
+       c.reported_at, c.source, c.self_handled, c.reporter_id, c.district_id, c.street_id, c.community_id, c.grid_id,
+       c.category_id, cat.major_id, v.state, CASE WHEN v.k >= 3 THEN c.assignee_id END, NULL, v.k >= 1, false,
+       false, false, false, v.k >= 2, v.k >= 2, v.k >= 3, false, false, false, v.k >= 4, v.k >= 4 AND c.id %% 19 = 0,
        CASE WHEN v.k = 3 THEN c.reported_at + interval '4.5 hours' END, c.rework_count, c.extension_count,
        8 * c.extension_count, v.k >= 5, v.k >= 6, false
 FROM cases_case c CROSS JOIN (VALUES
@@ -122,26 +124,30 @@ FROM cases_case c CROSS JOIN (VALUES
   (4, interval '3 hours', interval '3.3 hours', 'handled'), (5, interval '3.3 hours', interval '3.6 hours', 'checking'),
   (6, interval '3.6 hours', interval '3.8 hours', 'pending_closure'), (7, interval '3.8 hours', NULL, 'closed'))
   AS v(k, after, until, state)
-WHERE c.number LIKE '2027%%' AND NOT (c.id %% 20 = 0 AND v.k > 3)
+JOIN cases_category cat ON true
+WHERE cat.id = c.category_id AND c.number LIKE '2027%%' AND NOT (c.id %% 20 = 0 AND v.k > 3)
 """
 OLD_LEDGER = f"""
 INSERT INTO cases_ledgerentry ({LEDGER_COLUMNS})
-SELECT c.id, c.reported_at + interval '3.8 hours', NULL, c.reported_at, 'closed', c.assignee_id, NULL, true, false,
+SELECT c.id, c.reported_at + interval '3.8 hours', NULL, c.reported_at, c.source, c.self_handled, c.reporter_id,
+       c.district_id, c.street_id, c.community_id, c.grid_id, c.category_id, cat.major_id, 'closed', c.assignee_id,
+       NULL, true, false,
        false, false, false, true, true, true, false, false, false, true, c.id %% 19 = 0, NULL, c.rework_count,
        c.extension_count, 8 * c.extension_count, true, true, false
-FROM cases_case c WHERE c.id BETWEEN %(lo)s AND %(hi)s AND c.number NOT LIKE '2027%%'
+FROM cases_case c JOIN cases_category cat ON cat.id = c.category_id
+WHERE c.id BETWEEN %(lo)s AND %(hi)s AND c.number NOT LIKE '2027%%'
   AND NOT EXISTS (SELECT 1 FROM cases_ledgerentry x WHERE x.case_id = c.id)
 """
 # The same numbers as every count of every object, written by hand: one statement over the ledger versions
 # in force at T (the posts aside, which count steps).
 HAND_WRITTEN = """
-SELECT c.district_id, c.street_id, c.community_id, c.grid_id, e.unit_id, cat.major_id, c.category_id, c.source,
-  GROUPING(c.district_id), GROUPING(c.street_id), GROUPING(c.community_id), GROUPING(c.grid_id), GROUPING(e.unit_id),
-  GROUPING(cat.major_id), GROUPING(c.category_id), GROUPING(c.source),
+SELECT e.district_id, e.street_id, e.community_id, e.grid_id, e.unit_id, e.major_id, e.category_id, e.source,
+  GROUPING(e.district_id), GROUPING(e.street_id), GROUPING(e.community_id), GROUPING(e.grid_id), GROUPING(e.unit_id),
+  GROUPING(e.major_id), GROUPING(e.category_id), GROUPING(e.source),
   count(*) AS reports,
-  count(*) FILTER (WHERE c.source IN ('supervisor', 'special')) AS reports_supervisor,
-  count(*) FILTER (WHERE c.source NOT IN ('supervisor', 'special')) AS reports_public,
-  count(*) FILTER (WHERE c.self_handled) AS handled_on_spot,
+  count(*) FILTER (WHERE e.source IN ('supervisor', 'special')) AS reports_supervisor,
+  count(*) FILTER (WHERE e.source NOT IN ('supervisor', 'special')) AS reports_public,
+  count(*) FILTER (WHERE e.self_handled) AS handled_on_spot,
   count(*) FILTER (WHERE e.accepted) AS accepted,
   count(*) FILTER (WHERE e.registered AND e.state <> 'cancelled') AS valid,
   count(*) FILTER (WHERE e.to_verify) AS to_verify,
@@ -159,8 +165,8 @@ SELECT c.district_id, c.street_id, c.community_id, c.grid_id, e.unit_id, cat.maj
   count(*) FILTER (WHERE h.open AND e.to_check) AS to_check,
   count(*) FILTER (WHERE h.open AND e.checked) AS checked,
   count(*) FILTER (WHERE h.open AND e.checked AND NOT e.checked_late) AS checked_on_time,
-  count(*) FILTER (WHERE e.state = 'closed' AND NOT c.self_handled) AS closed,
-  count(*) FILTER (WHERE e.state = 'closed' AND NOT c.self_handled AND NOT e.handling_late) AS closed_on_time,
+  count(*) FILTER (WHERE e.state = 'closed' AND NOT e.self_handled) AS closed,
+  count(*) FILTER (WHERE e.state = 'closed' AND NOT e.self_handled AND NOT e.handling_late) AS closed_on_time,
   count(*) FILTER (WHERE h.due AND e.reworks > 0) AS reworked,
   count(*) FILTER (WHERE h.due AND e.extensions > 0) AS extended,
   count(*) FILTER (WHERE e.state = 'parked' OR (h.due AND e.ever_parked)) AS parked,
@@ -169,8 +175,6 @@ SELECT c.district_id, c.street_id, c.community_id, c.grid_id, e.unit_id, cat.maj
   COALESCE(sum(e.extensions) FILTER (WHERE h.due), 0) AS extension_times,
   COALESCE(sum(e.extension_hours) FILTER (WHERE h.due), 0) AS extension_hours
 FROM cases_ledgerentry e
-JOIN cases_case c ON c.id = e.case_id
-JOIN cases_category cat ON cat.id = c.category_id
 CROSS JOIN LATERAL (SELECT
     e.dispatched AND e.state NOT IN ('parked', 'cancelled') AS live,
     e.state NOT IN ('parked', 'cancelled') AS open,
@@ -180,15 +184,17 @@ CROSS JOIN LATERAL (SELECT
         AND (e.handled OR e.handling_deadline < %(as_of)s) AS due) h
 WHERE e.reported_at >= %(start)s AND e.reported_at < %(end)s AND e.valid_from <= %(as_of)s
   AND (e.valid_to IS NULL OR e.valid_to > %(as_of)s)
-GROUP BY GROUPING SETS ((), (c.district_id), (c.street_id), (c.community_id), (c.grid_id), (e.unit_id),
-                        (cat.major_id), (c.category_id), (c.source))
+GROUP BY GROUPING SETS ((), (e.district_id), (e.street_id), (e.community_id), (e.grid_id), (e.unit_id),
+                        (e.major_id), (e.category_id), (e.source))
 """
 FLOOR = """
 CREATE TEMPORARY TABLE floor_rows AS SELECT * FROM cases_ledgerentry WITH NO DATA;
-INSERT INTO floor_rows (case_id, valid_from, reported_at, state, accepted, to_verify, verified, verified_on_time,
+INSERT INTO floor_rows (case_id, valid_from, reported_at, source, self_handled, district_id, category_id, major_id,
+    state, accepted, to_verify, verified, verified_on_time,
     found, registered, registered_on_time, dispatched, dispatched_late, wrongly_dispatched, ever_parked, handled,
     handling_late, reworks, extensions, extension_hours, to_check, checked, checked_late)
-SELECT i, now(), now(), 'closed', true, false, false, false, false, true, true, true, false, false, false, true,
+SELECT i, now(), now(), 'hotline', false, 1, 1, 1, 'closed', true, false, false, false, false, true, true,
+       true, false, false, false, true,
        false, 0, 0, 0, true, true, false
 FROM generate_series(1, 1000000) AS i;
 """

@@ -14,16 +14,30 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Subquery
 
 from .choices import Stage
 from .models import Case, CaseEvent, CaseStep, LedgerEntry
 from .workflow import Action, StepOutcome
 
 Outcome = StepOutcome
+# The case's own keys, copied on every version (kept equal to the case's: a location corrected before
+# dispatch moves the case's whole history there, as the indicators always counted it).
+KEYS = (
+    "source",
+    "self_handled",
+    "reporter_id",
+    "district_id",
+    "street_id",
+    "community_id",
+    "grid_id",
+    "category_id",
+    "major_id",
+)
 FACTS = [
     f.name
     for f in LedgerEntry._meta.concrete_fields
-    if f.name not in ("id", "case", "valid_from", "valid_to", "reported_at", "missed_by")
+    if f.name not in ("id", "case", "valid_from", "valid_to", "reported_at", "missed_by", *KEYS)
 ]
 COMPARED = [f.attname for f in LedgerEntry._meta.concrete_fields if f.name in FACTS]
 
@@ -80,9 +94,28 @@ def facts(case: Case, steps: Sequence[CaseStep]) -> dict[str, Any]:
     }
 
 
+def keys(case: Case) -> dict[str, Any]:
+    return {
+        "source": case.source,
+        "self_handled": case.self_handled,
+        "reporter_id": case.reporter_id,
+        "district_id": case.district_id,
+        "street_id": case.street_id,
+        "community_id": case.community_id,
+        "grid_id": case.grid_id,
+        "category_id": case.category_id,
+        "major_id": case.category.major_id,
+    }
+
+
 def version(case: Case, steps: Sequence[CaseStep], at: dt.datetime, missed_by_id: int | None) -> LedgerEntry:
     return LedgerEntry(
-        case=case, valid_from=at, reported_at=case.reported_at, missed_by_id=missed_by_id, **facts(case, steps)
+        case=case,
+        valid_from=at,
+        reported_at=case.reported_at,
+        missed_by_id=missed_by_id,
+        **keys(case),
+        **facts(case, steps),
     )
 
 
@@ -90,18 +123,38 @@ def same(entry: LedgerEntry, other: LedgerEntry) -> bool:
     return all(getattr(entry, name) == getattr(other, name) for name in COMPARED)
 
 
-def record(case: Case, steps: Sequence[CaseStep], at: dt.datetime, *, missed_by_id: int | None = None) -> None:
+Before = tuple[dict[str, Any], dict[str, Any]]  # a case's facts and keys before an action
+
+
+def before(case: Case, steps: Sequence[CaseStep]) -> Before:
+    """What ``record`` compares with: taken in memory before the handler changes the case and its steps."""
+    return facts(case, steps), keys(case)
+
+
+def record(
+    case: Case,
+    steps: Sequence[CaseStep],
+    at: dt.datetime,
+    *,
+    was: Before | None = None,
+    missed_by_id: int | None = None,
+) -> None:
     """After an action (inside its transaction): close the current version and add the new one, unless no
-    fact changed. A version replaced at the moment it began (two actions at once) is dropped."""
-    current = LedgerEntry.objects.filter(case=case, valid_to__isnull=True).first()
-    entry = version(case, steps, at, current.missed_by_id if current else missed_by_id)
-    if current is not None:
-        if same(current, entry):
-            return
-        if current.valid_from == at:
-            current.delete()
-        else:
-            LedgerEntry.objects.filter(pk=current.pk).update(valid_to=at)
+    fact changed — two statements, none for an action that changes no fact. A version closed at the moment
+    it began (two actions at once) stays, empty: no time T falls in it."""
+    entry = version(case, steps, at, missed_by_id)
+    if was is None:  # the report: the first version
+        entry.save()
+        return
+    old_facts, old_keys = was
+    if keys(case) != old_keys:  # relocated, or registered in another category: the whole history moves
+        LedgerEntry.objects.filter(case=case).update(**keys(case))
+    if facts(case, steps) == old_facts:
+        return
+    LedgerEntry.objects.filter(case=case, valid_to__isnull=True).update(valid_to=at)
+    entry.missed_by_id = Subquery(  # carried over from the version just closed, in the same statement
+        LedgerEntry.objects.filter(case=case, valid_to=at).order_by("-pk").values("missed_by_id")[:1]
+    )
     entry.save()
 
 
@@ -175,10 +228,12 @@ def derived(case: Case) -> list[LedgerEntry]:
 
 def agrees(case: Case) -> bool:
     """Whether the maintained ledger of ``case`` is the one its history gives."""
-    kept = sorted(case.ledger.all(), key=lambda e: (e.valid_from, e.pk))
+    kept = sorted((e for e in case.ledger.all() if e.valid_to != e.valid_from), key=lambda e: (e.valid_from, e.pk))
     again = derived(case)
     return len(kept) == len(again) and all(
-        same(a, b) and (a.valid_from, a.valid_to, a.missed_by_id) == (b.valid_from, b.valid_to, b.missed_by_id)
+        same(a, b)
+        and (a.valid_from, a.valid_to, a.missed_by_id) == (b.valid_from, b.valid_to, b.missed_by_id)
+        and all(getattr(a, k) == getattr(b, k) for k in KEYS)
         for a, b in zip(kept, again, strict=True)
     )
 

@@ -213,7 +213,9 @@ def possible_duplicates(case: Case, viewer: User, limit: int = 5) -> QuerySet[Ca
 LONG_OVERDUE = dt.timedelta(days=5)
 
 
-def liaison_agenda(user: User, first: dt.datetime, after: dt.datetime, now: dt.datetime | None = None) -> dict:
+def liaison_agenda(
+    user: User, first: dt.datetime, after: dt.datetime, now: dt.datetime | None = None
+) -> dict[str, list[Case]]:
     """The month's liaison meeting, per unit: the disputes still waiting for a ruling, those ruled in the month,
     and the cases overdue at their unit for more than ``LONG_OVERDUE``."""
     now = now or timezone.now()

@@ -339,6 +339,8 @@ LEAFLET_CONFIG = {
 CATEGORY_SCHEME = env.str("CATEGORY_SCHEME", default="gbt47678.5-2026")
 # Weight of the platform's evaluation in each unit's performance assessment [seed: 50 %].
 PLATFORM_SCORE_WEIGHT = env.float("PLATFORM_SCORE_WEIGHT", default=0.5)
+# Memory PostgreSQL may use per sort or hash while a snapshot counts a month (stock: 4 MB, on disk beyond).
+INDICATOR_WORK_MEM = env.str("INDICATOR_WORK_MEM", default="256MB")
 # A case returned this many times becomes disputed (疑难案件) and waits for a ruling on responsibility.
 DISPUTE_AFTER_RETURNS = env.int("DISPUTE_AFTER_RETURNS", default=2)
 # Which cases a month's indicators are about: "reported" in the month [default], or "due" (handling deadline

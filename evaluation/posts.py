@@ -51,12 +51,12 @@ def post_counts(entries: QuerySet[LedgerEntry], as_of) -> Counts:
     statement over their versions (reports, missed reports), one over their steps, and the few returns."""
     rows: dict[str, dict[Any, dict[str, int]]] = {post: defaultdict(dict) for post in POSTS}
     registered, voided = Q(registered=True), Q(state=CaseState.CANCELLED)
-    reported = Q(case__source__in=SUPERVISOR_SOURCES, case__reporter__isnull=False)
+    reported = Q(source__in=SUPERVISOR_SOURCES, reporter_id__isnull=False)
     missed = Q(found=True, missed_by__isnull=False) & ~voided
     for row in (
         entries.filter(reported | missed)
         .annotate(
-            reporter=Choose(When(reported, then=F("case__reporter"))), missing=Choose(When(missed, then=F("missed_by")))
+            reporter=Choose(When(reported, then=F("reporter_id"))), missing=Choose(When(missed, then=F("missed_by")))
         )
         .values("reporter", "missing")
         .annotate(

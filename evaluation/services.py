@@ -70,7 +70,9 @@ def compute_snapshot(snapshot: Snapshot) -> Snapshot:
     try:
         entries = indicators.ledger(snapshot.period_start, snapshot.period_end, snapshot.as_of, snapshot.cohort_rule)
         rows = []
-        every = indicators.count_all(entries, snapshot.as_of)
+        with indicators.counting():
+            every = indicators.count_all(entries, snapshot.as_of)
+            people = posts.post_counts(entries, snapshot.as_of)
         types = list(indicators.OBJECTS)
         for done, object_type in enumerate(types, 1):
             counted = every[object_type]
@@ -93,8 +95,8 @@ def compute_snapshot(snapshot: Snapshot) -> Snapshot:
                 )
             Snapshot.objects.filter(pk=snapshot.pk).update(progress=int(90 * done / len(types)))
         names = dict(get_user_model().objects.values_list("pk", "full_name"))
-        for post, people in posts.post_counts(entries, snapshot.as_of).items():
-            for person, counts in people.items():
+        for post, persons in people.items():
+            for person, counts in persons.items():
                 rows.append(
                     SnapshotRow(
                         snapshot=snapshot,

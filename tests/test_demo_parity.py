@@ -4,6 +4,7 @@ action at a time through ``report_case`` and ``perform``, in cases, steps, event
 import datetime as dt
 
 import pytest
+from django.db.models import F
 
 from accounts.choices import Role
 from cases import ledger
@@ -78,7 +79,7 @@ def rows():
     )
     entries = sorted(
         (order[case], *rest)
-        for case, *rest in LedgerEntry.objects.values_list(
+        for case, *rest in LedgerEntry.objects.exclude(valid_to=F("valid_from")).values_list(
             "case_id", "valid_from", "valid_to", "missed_by_id", *ledger.COMPARED
         )
     )

@@ -12,6 +12,7 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import F
 from django.http import Http404
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
@@ -318,7 +319,8 @@ def test_random_histories_match_the_reference_at_every_as_of_time(users, city, s
 def test_the_ledger_rebuilt_from_the_event_log_equals_the_maintained_one(users, city):
     rnd = random.Random(7)
     walk(rnd, users, city, at(2026, 11, 2, 8), actions=80, cases=10)
-    maintained = sorted(LedgerEntry.objects.values_list("case", "valid_from", "valid_to", *ledger.COMPARED))
+    kept = LedgerEntry.objects.exclude(valid_to=F("valid_from"))  # a version closed as it began holds at no time
+    maintained = sorted(kept.values_list("case", "valid_from", "valid_to", *ledger.COMPARED))
     assert len(maintained) > 10
     call_command("rebuild_ledger", "--check")
     LedgerEntry.objects.all().delete()

@@ -94,6 +94,7 @@ class Move:
     opened: list[CaseStep] = field(default_factory=list)  # steps this move added
     changed: list[CaseStep] = field(default_factory=list)  # earlier steps this move completed or moved
     later: list[Callable[[CaseEvent], None]] = field(default_factory=list)  # writes that refer to the event
+    was: ledger.Before | None = None  # the case's ledger facts before the move (none before the report)
 
     def enter(
         self,
@@ -165,7 +166,7 @@ def persist(move: Move, from_state: str) -> CaseEvent:
     event.save()
     for write in move.later:
         write(event)
-    ledger.record(move.case, move.steps, move.now, missed_by_id=move.data.get("missed_by"))
+    ledger.record(move.case, move.steps, move.now, was=move.was, missed_by_id=move.data.get("missed_by"))
     if move.photos:
         store_photos(move.case, event, move.photos, move.actor)
     for organization, user, kind, message in move.notices:
@@ -246,6 +247,7 @@ def perform(
             note=note,
             photos=list(photos),
         )
+        move.was = ledger.before(case, move.steps)
         persist(move, decide(move, **params))
     return case
 

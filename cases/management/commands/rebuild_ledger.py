@@ -18,7 +18,9 @@ class Command(BaseCommand):
         last = 0
         while ids := list(Case.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch]):
             last, seen = ids[-1], seen + len(ids)
-            cases = Case.objects.filter(pk__in=ids).prefetch_related("steps", "events", "ledger")
+            cases = (
+                Case.objects.filter(pk__in=ids).select_related("category").prefetch_related("steps", "events", "ledger")
+            )
             if check:
                 differing += [case.number for case in cases if not ledger.agrees(case)]
             else:
