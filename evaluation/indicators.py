@@ -191,7 +191,7 @@ def count_all(
     conditions = facts(as_of)
     groups = {f"g_{t}": F(field) for t, field in OBJECTS.items() if field}
     flags = {f"f_{name}": ExpressionWrapper(q, output_field=BooleanField()) for name, q in conditions.items()}
-    annotated = entries.annotate(**groups, **flags).values(*groups, *flags, *SUMS.values())
+    annotated = entries.annotate(**groups, **flags).values(*groups, *flags, *SUMS.values()).order_by()
     sql, params = annotated.query.sql_with_params()
     counts = ", ".join(
         [f"COUNT(*) FILTER (WHERE f_{name})" for name in conditions]
