@@ -333,10 +333,13 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--fill-only", action="store_true", help="only build the database")
+    parser.add_argument("--actions-only", action="store_true", help="only the cost of the ledger per action")
     args = parser.parse_args()
     fill()
     if args.fill_only:
         return
+    if args.actions_only:
+        return report_actions()
     print(
         f"cases: {Case.objects.count():,}; "
         f"in {MONTH:%Y-%m}: {Case.objects.filter(number__startswith='2027').count():,}; "
@@ -368,7 +371,12 @@ def main():
     print(f"hand-written GROUPING SETS statement: median {statistics.median(hands):.1f} s, p95 {p95(hands):.1f} s")
     print(f"ratio of medians: {statistics.median(snapshots) / statistics.median(hands):.2f}")
     print(f"floor: one INSERT … SELECT of 1 M ledger-shaped rows: median {statistics.median(floors):,.0f} rows/s")
-    kept, without = action_cost()
+    report_actions()
+
+
+def report_actions():
+    print("load:", os.getloadavg())
+    kept, without = action_cost(cases=80)
     print(
         f"per action, ledger kept: median {statistics.median(kept) * 1000:.1f} ms, p95 {p95(kept) * 1000:.1f} ms; "
         f"without: median {statistics.median(without) * 1000:.1f} ms, p95 {p95(without) * 1000:.1f} ms "
