@@ -441,7 +441,7 @@ class HistoryGenerator:
             case.pk = first_pk + offset
             case.number = f"{case.reported_at.astimezone(self.tz).year}{first_number + offset:07d}"
             case.is_overdue = case.stage_deadline is not None and case.stage_deadline <= self.end
-        with transaction.atomic():
+        with workers.writing(), transaction.atomic():
             bulk.insert(s.case for s in stories)
             bulk.insert(e for s in stories for e in s.events)
             bulk.insert(st for s in stories for st in s.steps)

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from django.db import connection, connections
 
 _TASK: Callable | None = None  # what the workers run, inherited through the fork
+_WRITING = multiprocessing.get_context("fork").Lock()  # one worker writes at a time (SQLite has one writer)
 _INHERITED: list = []  # the parent's database connections: never used nor closed in a worker
 
 
@@ -21,6 +22,14 @@ def _start() -> None:
 
 def _run(item):
     return _TASK(item)
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Hold while writing a piece of work: the workers compute in parallel and write in turn (on SQLite a
+    second writer would wait, and one that had read first would fail at once)."""
+    with _WRITING:
+        yield
 
 
 @contextmanager
