@@ -60,15 +60,14 @@ def facts(case: Case, steps: Sequence[CaseStep]) -> dict[str, Any]:
     at_unit = last.get(Stage.HANDLE, -1) > max(last.get(Stage.DISPATCH, -1), last.get(Stage.RULE, -1))
     unit_id = latest.organization_id if latest is not None and at_unit else None
     unit_steps = [s for s in handling if s.organization_id == unit_id] if unit_id else []
+    verified = bool(verifications) and _done(verifications[-1], Outcome.FOUND, Outcome.NOT_FOUND)
     return {
         "state": case.state,
         "unit_id": unit_id,
         "accepted": any(_done(s, Outcome.ACCEPTED, Outcome.SENT_FOR_VERIFICATION) for s in of[Stage.INTAKE]),
         "to_verify": bool(verifications),
-        "verified": bool(verifications) and _done(verifications[-1], Outcome.FOUND, Outcome.NOT_FOUND),
-        "verified_on_time": bool(verifications)
-        and _done(verifications[-1], Outcome.FOUND, Outcome.NOT_FOUND)
-        and bool(verifications[-1].on_time),
+        "verified": verified,
+        "verified_on_time": verified and bool(verifications[-1].on_time),
         "found": any(_done(s, Outcome.FOUND) for s in verifications),
         "registered": any(_done(s, Outcome.REGISTERED) for s in of[Stage.REGISTER]),
         "registered_on_time": any(_done(s, Outcome.REGISTERED) and s.on_time for s in of[Stage.REGISTER]),
@@ -109,13 +108,12 @@ def keys(case: Case) -> dict[str, Any]:
 
 
 def version(case: Case, steps: Sequence[CaseStep], at: dt.datetime, missed_by_id: int | None) -> LedgerEntry:
+    return _entry(case, at, missed_by_id, keys(case), facts(case, steps))
+
+
+def _entry(case: Case, at: dt.datetime, missed_by_id: Any, case_keys: dict, case_facts: dict) -> LedgerEntry:
     return LedgerEntry(
-        case=case,
-        valid_from=at,
-        reported_at=case.reported_at,
-        missed_by_id=missed_by_id,
-        **keys(case),
-        **facts(case, steps),
+        case=case, valid_from=at, reported_at=case.reported_at, missed_by_id=missed_by_id, **case_keys, **case_facts
     )
 
 
@@ -140,25 +138,23 @@ def record(
     missed_by_id: int | None = None,
 ) -> None:
     """After an action (inside its transaction): close the current version and add the new one, unless no
-    fact changed — two statements, none for an action that changes no fact. A version closed at the moment
-    it began (two actions at once) stays, empty: no time T falls in it."""
-    entry = version(case, steps, at, missed_by_id)
+    fact changed — one statement on PostgreSQL (two elsewhere), none for an action that changes no fact. A
+    version closed at the moment it began (two actions at once) stays, empty: no time T falls in it."""
+    now_keys, now_facts = keys(case), facts(case, steps)
     if was is None:  # the report: the first version
-        entry.save()
+        _entry(case, at, missed_by_id, now_keys, now_facts).save()
         return
     old_facts, old_keys = was
-    if keys(case) != old_keys:  # relocated, or registered in another category: the whole history moves
-        LedgerEntry.objects.filter(case=case).update(**keys(case))
-    if facts(case, steps) == old_facts:
+    if now_keys != old_keys:  # relocated, or registered in another category: the whole history moves
+        LedgerEntry.objects.filter(case=case).update(**now_keys)
+    if now_facts == old_facts:
         return
     if connection.vendor == "postgresql":
-        _replace(entry)
+        _replace(_entry(case, at, None, now_keys, now_facts))
         return
     LedgerEntry.objects.filter(case=case, valid_to__isnull=True).update(valid_to=at)
-    entry.missed_by_id = Subquery(  # carried over from the version just closed
-        LedgerEntry.objects.filter(case=case, valid_to=at).order_by("-pk").values("missed_by_id")[:1]
-    )
-    entry.save()
+    carried = LedgerEntry.objects.filter(case=case, valid_to=at).order_by("-pk").values("missed_by_id")[:1]
+    _entry(case, at, Subquery(carried), now_keys, now_facts).save()  # missed-by from the version just closed
 
 
 _WRITTEN = [f for f in LedgerEntry._meta.concrete_fields if f.name not in ("id", "missed_by")]

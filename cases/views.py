@@ -39,6 +39,7 @@ from .selectors import (
 from .services import access_case, perform, report_case
 from .services.core import authorize
 from .workflow import ACTIONS, TRANSITIONS, available_transitions
+from .worktime import day_range, month_end
 
 
 def error_text(error: ValidationError) -> str:
@@ -236,10 +237,7 @@ def liaison_agenda(request):
         month = dt.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
     except ValueError:
         month = timezone.localdate().replace(day=1)
-    tz = timezone.get_current_timezone()
-    first = dt.datetime.combine(month, dt.time(), tz)
-    after = dt.datetime.combine((month + dt.timedelta(days=32)).replace(day=1), dt.time(), tz)
-    agenda = selectors.liaison_agenda(request.user, first, after)
+    agenda = selectors.liaison_agenda(request.user, *day_range(month, month_end(month)))
     sections = [
         (_("Disputes waiting for a ruling"), agenda["open"]),
         (_("Disputes ruled this month"), agenda["ruled"]),

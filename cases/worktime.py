@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
 from classification.choices import LimitUnit
 
@@ -185,3 +186,14 @@ def invalidate_calendar() -> None:
             cache.set(_VERSION_KEY, 2)
     except Exception:  # other processes notice within a minute once the cache is back, or reload then
         log.warning("cache unavailable: other processes reload the calendar later", exc_info=True)
+
+
+def day_range(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[first, last] (local dates) as [start, end) times, so that an index on a time serves it (a ``__date``
+    lookup converts every row's time, in a Python function on SQLite)."""
+    tz = timezone.get_current_timezone()
+    return dt.datetime.combine(first, dt.time(), tz), dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tz)
+
+
+def month_end(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)

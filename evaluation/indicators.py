@@ -19,12 +19,12 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import SUPERVISOR_SOURCES, CaseState
 from cases.models import Case, LedgerEntry
+from cases.worktime import day_range
 
 RULE_VERSION = "2026.2"
 # Which cases a month's figures are about (setting INDICATOR_COHORT; the rule is stored with each snapshot).
@@ -138,11 +138,7 @@ OBJECTS = {
 }
 
 
-def period(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """[start, end] (local dates) as a range of times, so that an index on a time serves it (a ``__date``
-    lookup converts every row's time, in a Python function on SQLite)."""
-    tz = timezone.get_current_timezone()
-    return dt.datetime.combine(start, dt.time(), tz), dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tz)
+period = day_range  # a period of local dates as the range of times it covers
 
 
 def cohort(start: dt.date, end: dt.date) -> QuerySet[Case]:

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from accounts.choices import OrgKind
 from accounts.models import Organization
+from cases.worktime import month_end
 
 from .models import OtherAssessment, Snapshot, SnapshotRow, SnapshotStatus
 from .scores import assessment, composite, formula_for, rating
-from .services import month_end
 
 KEY_RATES = ("handling_rate", "on_time_handling_rate", "closure_rate", "on_time_closure_rate", "rework_rate")
 

@@ -24,10 +24,6 @@ def previous_month(today: dt.date) -> tuple[dt.date, dt.date]:
     return end.replace(day=1), end
 
 
-def month_end(month: dt.date) -> dt.date:
-    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-
-
 def months_back(month: dt.date, count: int) -> list[dt.date]:
     """The ``count`` months up to and including ``month`` (first days), oldest first."""
     months = [month]

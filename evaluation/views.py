@@ -18,6 +18,7 @@ from accounts.decorators import role_required
 from accounts.models import Organization
 from cases.selectors import dispute_figures, visible_cases
 from cases.views import case_list_page
+from cases.worktime import month_end
 from citymgmt.queue import enqueue
 from citymgmt.spreadsheets import workbook
 
@@ -75,7 +76,7 @@ def dashboard(request):
         "bulletins": Bulletin.objects.filter(month=month)[:5],
     }
     context["running"] = Snapshot.objects.filter(status=SnapshotStatus.RUNNING, period_start=month)
-    context["disputes"] = dispute_figures(*indicators.period(month, services.month_end(month)))
+    context["disputes"] = dispute_figures(*indicators.period(month, month_end(month)))
     if snapshot:
         ids = ids_in_scope(request.user)
         context["tables"] = [
@@ -181,7 +182,7 @@ def assessments(request):
 @require_POST
 def compute(request):
     month = _month(request.POST.get("month"))
-    snapshot = services.start_snapshot(start=month, end=services.month_end(month), user=request.user)
+    snapshot = services.start_snapshot(start=month, end=month_end(month), user=request.user)
     if reason := enqueue(compute_snapshot, snapshot.pk):
         services.fail_snapshot(snapshot, _("Could not be queued (%(reason)s). Try again.") % {"reason": reason})
         messages.error(request, _("The computation could not be started: the task queue is unavailable. Try again."))

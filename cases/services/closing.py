@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from ..choices import CaseState as S
 from ..choices import ClosureType, Stage
 from ..workflow import Action, StepOutcome
-from .core import Move, handles, sent_to_supervisor, stamp
+from .core import Move, handles, sent_to_supervisor
 
 
 @handles(Action.SEND_CHECK)
@@ -27,7 +27,6 @@ def check(m: Move, fixed: object = None) -> str:
     m.case.rework_count += 1
     m.case.handling_deadline = m.world.handling_deadline(m.case, m.now)
     m.enter(Stage.HANDLE, m.case.assignee, m.case.handling_deadline, StepOutcome.NOT_FIXED)
-    m.data["deadline"] = stamp(m.case.handling_deadline)
     m.notify(
         m.case.assignee,
         "rework",

@@ -111,6 +111,8 @@ class Move:
         self.opened.append(step)
         self.case.stage_deadline = deadline
         self.case.is_overdue = deadline is not None and deadline <= self.now
+        if stage == Stage.HANDLE and deadline is not None:  # the event says which deadline the unit got
+            self.data["deadline"] = stamp(deadline)
 
     def finish(self, outcome: StepOutcome) -> None:
         """The case leaves the path (closed or voided): no step is open, no deadline runs."""

@@ -63,8 +63,7 @@ def redispatch(m: Move, unit: object = None) -> str:
         raise ValidationError({"unit": _("The case is already with this unit.")})
     m.case.assignee, m.case.handler = target, None
     m.drop_request()  # the unit that asked no longer holds the case
-    assert m.case.handling_deadline is not None  # set when the city dispatched it to the platform
-    m.data |= {"unit": target.pk, "unit_name": target.name, "deadline": stamp(m.case.handling_deadline)}
+    m.data |= {"unit": target.pk, "unit_name": target.name}
     m.enter(Stage.HANDLE, target, m.case.handling_deadline)
     m.notify(target, "task", _("New case %(number)s from the district platform.") % {"number": m.case.number})
     return S.DISPATCHED

@@ -14,7 +14,7 @@ from ..choices import CaseState as S
 from ..choices import Stage
 from ..models import CaseEvent
 from ..workflow import Action, RulingScope, StepOutcome
-from .core import Move, dispatcher_org, fetch, handles, stamp, when
+from .core import Move, dispatcher_org, fetch, handles, when
 
 
 def opens_dispute(m: Move, responsible: object) -> bool:
@@ -70,7 +70,6 @@ def rule(m: Move, unit: object = None, scope: object = None, basis: object = "")
     m.data |= {
         "unit": target.pk,
         "unit_name": target.name,
-        "deadline": stamp(m.case.handling_deadline),
         "scope": scope,
         "basis": basis,
     }

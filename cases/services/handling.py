@@ -123,7 +123,6 @@ def resume(m: Move) -> str:
     m.case.requested_until = None
     m.case.handling_deadline = m.world.handling_deadline(m.case, m.now)
     m.enter(Stage.HANDLE, m.case.assignee, m.case.handling_deadline, StepOutcome.RESUMED)
-    m.data["deadline"] = stamp(m.case.handling_deadline)
     m.notify(
         m.case.assignee,
         "task",

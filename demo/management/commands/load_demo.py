@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from accounts.choices import Role
 from accounts.models import Organization, User
 from cases.models import Case
+from cases.worktime import month_end
 from demo import bulk, workers
 from demo.geometry import CELLS, build_demo_geometry, build_demo_surroundings
 from demo.history import generate_history
@@ -20,7 +21,7 @@ from demo.organizations import (
     create_demo_staff,
 )
 from demo.rules import build_demo_rules
-from evaluation.services import compute_snapshot, month_end, months_back, previous_month, start_snapshot
+from evaluation.services import compute_snapshot, months_back, previous_month, start_snapshot
 
 
 def compute_month(month) -> int:
