@@ -55,3 +55,14 @@ class Role(models.TextChoices):
     UNIT_OPERATOR = "unit_operator", _("Handling unit operator")
     LEADER = "leader", _("Leader")
     ADMINISTRATOR = "administrator", _("Administrator")
+
+
+# Staff of the command center and the district platforms, and the leaders: who read evaluation and sampling.
+OFFICE_ROLES = (
+    Role.LEADER,
+    Role.ADMINISTRATOR,
+    Role.DISPATCHER,
+    Role.SHIFT_LEADER,
+    Role.INTAKE_OPERATOR,
+    Role.DISTRICT_OPERATOR,
+)

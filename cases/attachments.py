@@ -67,6 +67,13 @@ def _encode(image: Image.Image, extension: str) -> bytes:
     return out.getvalue()
 
 
+def clean_copy(photo: Photo) -> bytes:
+    """The photo upright and re-encoded without metadata (no EXIF, so no GPS)."""
+    with Image.open(io.BytesIO(photo.content)) as image:
+        upright = ImageOps.exif_transpose(image)
+        return _encode(upright.convert("RGB") if photo.extension == "jpg" else upright, photo.extension)
+
+
 def store_photos(case, event, photos, user) -> list:
     stored = []
     for number, photo in enumerate(photos, 1):

@@ -11,6 +11,7 @@ from gis.api.views import (
     GridViewSet,
     ReverseGeocodeView,
 )
+from sampling.api.views import DrawViewSet, PatrolViewSet, RecheckViewSet, SampleViewSet, SpecialViewSet, TaskViewSet
 
 router = DefaultRouter()
 router.register("cases", CaseViewSet, basename="api-case")
@@ -18,6 +19,12 @@ router.register("gis/areas", BoundaryViewSet, basename="api-area")
 router.register("gis/grids", GridViewSet, basename="api-grid")
 router.register("gis/components", ComponentViewSet, basename="api-component")
 router.register("gis/cameras", CameraViewSet, basename="api-camera")
+router.register("sampling/samples", SampleViewSet, basename="api-sample")
+router.register("sampling/tasks", TaskViewSet, basename="api-task")
+router.register("sampling/specials", SpecialViewSet, basename="api-special")
+router.register("sampling/patrols", PatrolViewSet, basename="api-patrol")
+router.register("sampling/rechecks", RecheckViewSet, basename="api-recheck")
+router.register("sampling/draws", DrawViewSet, basename="api-draw")
 
 urlpatterns = [
     path("token/", TokenView.as_view(), name="api-token"),

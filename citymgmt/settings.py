@@ -161,6 +161,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluation.compute_previous_month",
         "schedule": crontab(minute=30, hour=0, day_of_month=1),
     },
+    # Sampling: new reports placed on the sample library; patrols left open finished; the previous month's
+    # closed city-appearance cases drawn for rechecks on the 1st, before the indicators.
+    "place-reports-on-samples": {"task": "sampling.place_reports", "schedule": 300.0},
+    "finish-abandoned-patrols": {"task": "sampling.finish_abandoned", "schedule": 3600.0},
+    "draw-rechecks": {"task": "sampling.draw_previous_month", "schedule": crontab(minute=5, hour=0, day_of_month=1)},
 }
 
 # --- Authentication --------------------------------------------------------------------------------
@@ -348,6 +353,18 @@ DISPUTE_AFTER_RETURNS = env.int("DISPUTE_AFTER_RETURNS", default=2)
 INDICATOR_COHORT = env.str("INDICATOR_COHORT", default="reported")
 if INDICATOR_COHORT not in ("reported", "due"):
     raise ImproperlyConfigured("INDICATOR_COHORT is “reported” or “due”.")
+# Sampling (domain spec §8) [default]: a patrol covers a road when this share of its length lies within the
+# buffer of the track (areas: when the track enters them); a report is placed on the nearest sample this near;
+# GPS fixes less accurate than this are left out of the track.
+SAMPLING_TRACK_BUFFER_M = env.float("SAMPLING_TRACK_BUFFER_M", default=30)
+SAMPLING_COVERED_SHARE = env.float("SAMPLING_COVERED_SHARE", default=0.6)
+SAMPLING_MATCH_M = env.float("SAMPLING_MATCH_M", default=30)
+SAMPLING_MAX_ACCURACY_M = env.float("SAMPLING_MAX_ACCURACY_M", default=50)
+# Recheck sampling: the share of a month's closed city-appearance cases drawn, at most so many, due in so
+# many working days.
+RECHECK_RATE = env.float("RECHECK_RATE", default=0.05)
+RECHECK_SIZE = env.int("RECHECK_SIZE", default=400)
+RECHECK_DAYS = env.int("RECHECK_DAYS", default=5)
 
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]  # GDAL 3.6 on Debian 12 works; Django only recommends >= 3.9
 

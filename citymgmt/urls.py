@@ -11,6 +11,7 @@ urlpatterns = [
     path("map/", case_views.city_map, name="city-map"),
     path("map/", include("gis.urls")),
     path("evaluation/", include("evaluation.urls")),
+    path("sampling/", include("sampling.urls")),
     path("api/", include("citymgmt.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -5,8 +5,9 @@ from .models import Category, MajorCategory
 
 @admin.register(MajorCategory)
 class MajorCategoryAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "kind", "scheme")
-    list_filter = ("scheme", "kind")
+    list_display = ("code", "name", "kind", "scheme", "city_appearance")
+    list_filter = ("scheme", "kind", "city_appearance")
+    list_editable = ("city_appearance",)
     search_fields = ("code", "name")
 
 

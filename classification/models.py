@@ -14,6 +14,11 @@ class MajorCategory(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=CategoryKind.choices)
     code = models.CharField(_("code"), max_length=2)
     name = models.CharField(_("name"), max_length=64)
+    city_appearance = models.BooleanField(
+        _("city appearance"),
+        default=False,
+        help_text=_("Closed cases of this class are drawn for rechecks (the consolidation rate, 巩固率)."),
+    )
 
     class Meta:
         verbose_name = _("major category")

@@ -58,6 +58,11 @@ def read_rows(scheme: str) -> list[dict]:
     return rows
 
 
+def is_city_appearance(major_name: str) -> bool:
+    """The default of which classes are city appearance (市容): 市容环境, 市容环卫设施… (editable in the admin)."""
+    return "市容" in major_name
+
+
 def load_categories(major_model, category_model, schemes=tuple(SOURCES)) -> int:
     """Create or update every category of ``schemes``; returns how many minors were written.
 
@@ -67,9 +72,12 @@ def load_categories(major_model, category_model, schemes=tuple(SOURCES)) -> int:
     written = 0
     for scheme in schemes:
         for row in read_rows(scheme):
-            major, _ = major_model.objects.update_or_create(
+            major, new = major_model.objects.update_or_create(
                 scheme=scheme, kind=row["kind"], code=row["major_code"], defaults={"name": row["major_name"]}
             )
+            if new and hasattr(major, "city_appearance"):  # historical models of early migrations lack it
+                major.city_appearance = is_city_appearance(major.name)
+                major.save(update_fields=["city_appearance"])
             amount, unit, urgency = default_limit(row["kind"], row["minor_name"])
             category, created = category_model.objects.get_or_create(
                 major=major,

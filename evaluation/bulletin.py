@@ -11,6 +11,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from cases.selectors import dispute_figures
+from sampling import statistics
+from sampling.models import Sample
 
 from . import indicators
 from .models import Bulletin, Snapshot
@@ -69,6 +71,7 @@ def context(snapshot: Snapshot) -> dict:
     cases = indicators.cohort(snapshot.period_start, snapshot.period_end)
     rates = {r.name: r.label for r in indicators.RATES}
     units = ranked("unit")
+    points = trend(months_back(month, 12))
     return {
         "snapshot": snapshot,
         "month": month,
@@ -87,7 +90,12 @@ def context(snapshot: Snapshot) -> dict:
             (s for s in units if s.row.counts["overdue_now"] or s.row.counts["reworked"]),
             key=lambda s: -(s.row.counts["overdue_now"] + s.row.counts["reworked"]),
         )[:15],
-        "chart": _chart(trend(months_back(month, 12))),
+        "chart": _chart(points),
+        "consolidation_trend": [(m, r.get("consolidation_rate")) for m, r in points if r.get("rechecked")],
+        "sampled_districts": [
+            s for s in ranked("district") if s.row.counts.get("rechecked") or s.row.counts.get("assigned")
+        ],
+        "problems": statistics.problems(month, snapshot.period_end, Sample.objects.all()),
         "generated": timezone.now(),
         "font": FONT,
     }

@@ -120,6 +120,9 @@ RATES = [
     Rate("accurate_dispatch_rate", _("Accurate dispatch rate"), "wrongly_dispatched", "dispatched", complement=True),
     Rate("on_time_registration_rate", _("On-time registration rate"), "registered_on_time", "registered"),
     Rate("on_time_dispatch_rate", _("On-time dispatch rate"), "dispatched_on_time", "dispatched"),
+    # From the sampling subsystem (rechecks done in the period, by T): §5 consolidation 巩固率.
+    Rate("consolidation_rate", _("Consolidation rate"), "still_fixed", "rechecked"),
+    Rate("coverage_rate", _("Patrol coverage"), "patrolled", "assigned"),
 ]
 
 # Evaluation objects and the column that places a case with each (areas by the case's location; units by

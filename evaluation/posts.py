@@ -156,6 +156,7 @@ POST_RATES = {
         "missed_rate": ("missed", "registered", False),
         "on_time_verification_rate": ("verified_on_time", "to_verify", False),
         "on_time_check_rate": ("checked_on_time", "to_check", False),
+        "coverage_rate": ("patrolled", "assigned", False),
     },
     "intake": {
         "on_time_intake_rate": ("accepted_on_time", "accepted", False),
@@ -182,6 +183,7 @@ POST_LABELS = {
     "missed_rate": _("Missed report rate"),
     "on_time_verification_rate": _("On-time verification rate"),
     "on_time_check_rate": _("On-time check rate"),
+    "coverage_rate": _("Patrol coverage"),
     "on_time_intake_rate": _("On-time intake rate"),
     "check_sent_on_time_rate": _("Check tasks sent on time"),
     "on_time_registration_rate": _("On-time registration rate"),

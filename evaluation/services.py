@@ -14,6 +14,7 @@ from accounts.models import Organization
 from cases.choices import CaseSource
 from classification.models import Category, MajorCategory
 from gis.models import Grid
+from sampling import statistics
 
 from . import indicators, posts
 from .models import OtherAssessment, Snapshot, SnapshotRow, SnapshotStatus
@@ -69,6 +70,7 @@ def compute_snapshot(snapshot: Snapshot) -> Snapshot:
         with indicators.counting():
             every = indicators.count_all(entries, snapshot.as_of)
             people = posts.post_counts(entries, snapshot.as_of)
+        add_sampling(snapshot, every, people)
         types = list(indicators.OBJECTS)
         for done, object_type in enumerate(types, 1):
             counted = every[object_type]
@@ -113,6 +115,28 @@ def compute_snapshot(snapshot: Snapshot) -> Snapshot:
         raise
     snapshot.refresh_from_db()
     return snapshot
+
+
+SAMPLING_COUNTS = ("rechecked", "still_fixed", "assigned", "patrolled")
+
+
+def add_sampling(snapshot: Snapshot, every: dict, people: dict) -> None:
+    """The sampling subsystem's figures of the period with each object's counts: rechecks (consolidation),
+    and patrol coverage for the city and districts; with each supervisor's, coverage and 漏报 found on
+    recheck visits."""
+    first, last, as_of = snapshot.period_start, snapshot.period_end, snapshot.as_of
+    sampled = statistics.object_figures(first, last, as_of)
+    for object_type, counted in every.items():
+        figures = sampled.get(object_type, {})
+        for counts in counted:
+            found = figures.get(counts["object_id"]) or {}
+            for name in SAMPLING_COUNTS:
+                counts[name] = found.get(name, 0)
+    supervisors = people.setdefault("supervisor", {})
+    for person, figures in statistics.supervisor_figures(first, last, as_of).items():
+        counts = supervisors.setdefault(person, {})
+        counts.update(figures)
+        counts["missed"] = counts.get("missed", 0) + figures["missed_on_recheck"]
 
 
 RUNNING_AT_MOST = dt.timedelta(minutes=30)  # a month's snapshot takes seconds; far longer means interrupted

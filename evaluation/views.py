@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.choices import Role
+from accounts.choices import OFFICE_ROLES, Role
 from accounts.decorators import role_required
 from accounts.models import Organization
 from cases.selectors import dispute_figures, visible_cases
@@ -27,14 +27,7 @@ from .models import Bulletin, OtherAssessment, Snapshot, SnapshotStatus
 from .selectors import KEY_RATES, ids_in_scope, month_snapshot, ranking, scored_rows, sees_whole_city, trend
 from .tasks import compute_snapshot, generate_bulletin
 
-VIEWERS = (
-    Role.LEADER,
-    Role.ADMINISTRATOR,
-    Role.DISPATCHER,
-    Role.SHIFT_LEADER,
-    Role.INTAKE_OPERATOR,
-    Role.DISTRICT_OPERATOR,
-)
+VIEWERS = OFFICE_ROLES
 
 
 def _month(value: str | None) -> dt.date:

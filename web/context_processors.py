@@ -1,9 +1,11 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.choices import Role
 from cases.views import AGENDA_ROLES
 from evaluation.views import VIEWERS
 from notifications.models import Notification
+from sampling.views import STAFF as SAMPLING_STAFF
 
 
 def navigation(request):
@@ -19,6 +21,10 @@ def navigation(request):
     ]
     if user.has_role(*AGENDA_ROLES):
         items.append((_("Liaison"), reverse("liaison-agenda")))
+    if user.is_superuser or user.has_role(*SAMPLING_STAFF):
+        items.append((_("Sampling"), reverse("sampling-library")))
+    if user.has_role(Role.SUPERVISOR):
+        items.append((_("My tasks"), reverse("sampling-my-work")))
     if user.is_superuser or user.has_role(*VIEWERS):
         items.append((_("Evaluation"), reverse("dashboard")))
     if user.is_staff:

@@ -165,10 +165,13 @@ def _create_case(
 MISSED_WITHIN = (D(m=50), dt.timedelta(hours=24))  # §5: no report of the same kind this near, this recently
 
 
-def missed_by(case: Case) -> int | None:
+def missed_by(case: Case, *, found_by_supervisor: bool = False) -> int | None:
     """For a public report: the grid's responsible supervisor, if they made no report of the same category
-    within 50 m in the preceding 24 hours (漏报, counted once the report is verified and stands)."""
-    if case.source in SUPERVISOR_SOURCES or case.grid is None or case.grid.supervisor_id is None:
+    within 50 m in the preceding 24 hours (漏报, counted once the report is verified and stands).
+    ``found_by_supervisor``: the same judgement for a problem another supervisor found (a recheck visit)."""
+    if case.grid is None or case.grid.supervisor_id is None:
+        return None
+    if (case.source in SUPERVISOR_SOURCES and not found_by_supervisor) or case.reporter_id == case.grid.supervisor_id:
         return None
     distance, period = MISSED_WITHIN
     reported = Case.objects.filter(

@@ -13,8 +13,8 @@ def item(mapping, key):
 
 @register.filter
 def pct(value):
-    """0.9479 → "94.79 %"; an empty rate (no denominator) → "—"."""
-    return "—" if value is None else f"{value * 100:.2f} %"
+    """0.9479 → "94.79 %"; an empty rate (no denominator, or not computed by an older snapshot) → "—"."""
+    return f"{value * 100:.2f} %" if isinstance(value, int | float) else "—"
 
 
 @register.filter

@@ -21,6 +21,7 @@ from demo.organizations import (
     create_demo_staff,
 )
 from demo.rules import build_demo_rules
+from demo.sampling import build_demo_sampling
 from evaluation.services import compute_snapshot, months_back, previous_month, start_snapshot
 
 
@@ -91,6 +92,16 @@ class Command(BaseCommand):
             totals = generate_history(months=months, seed=seed, scale=scale, progress=progress, processes=processes)
             bulk.analyze()  # the planner's statistics of the tables just filled, before the indicators read them
             self.step(_("case history: %(cases)d reports, %(dispatches)d dispatched") % totals, started)
+            sampled = build_demo_sampling(seed=seed, months=months)
+            bulk.analyze()
+            self.step(
+                _(
+                    "sampling: %(samples)d samples, %(tasks)d tasks, %(patrols)d patrols covering %(visits)d "
+                    "samples, %(findings)d reports placed, %(rechecks)d rechecks"
+                )
+                % sampled,
+                started,
+            )
             full_months = months_back(previous_month(timezone.localdate())[0], months - 1)
             with workers.forked(compute_month, full_months, processes) as done:
                 snapshots = len(list(done))
