@@ -13,7 +13,7 @@ from classification.choices import Urgency
 from classification.models import Category
 
 from .attachments import check_photos
-from .choices import AttachmentKind, CaseSource
+from .choices import SUPERVISOR_SOURCES, AttachmentKind, CaseSource
 from .workflow import TRANSITIONS, Input
 
 
@@ -72,9 +72,9 @@ class ReportForm(forms.Form):
             Organization.objects.restrict(user).filter(kind__in=(OrgKind.STREET, OrgKind.COMMUNITY)).order_by("path")
         )
         self.initial.setdefault("idempotency_key", uuid.uuid4().hex)  # a resubmitted form makes no second case
-        if user.has_role(Role.SUPERVISOR):
-            self.fields["source"].initial = CaseSource.SUPERVISOR
-            self.fields["source"].widget = forms.HiddenInput()
+        if user.has_role(Role.SUPERVISOR):  # daily collection, or a special collection they are in
+            self.fields["source"].choices = [c for c in CaseSource.choices if c[0] in SUPERVISOR_SOURCES]
+            self.initial.setdefault("source", CaseSource.SUPERVISOR)
         else:
             self.fields["source"].choices = [c for c in CaseSource.choices if c[0] != CaseSource.SUPERVISOR]
             del self.fields["self_handled"]

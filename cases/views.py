@@ -142,7 +142,10 @@ def case_action(request, pk, action):
 
 @login_required
 def case_report(request):
-    form = ReportForm(request.POST or None, request.FILES or None, user=request.user, scheme=settings.CATEGORY_SCHEME)
+    preset = {"source": request.GET["source"]} if request.GET.get("source") in CaseSource.values else {}
+    form = ReportForm(
+        request.POST or None, request.FILES or None, user=request.user, scheme=settings.CATEGORY_SCHEME, initial=preset
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

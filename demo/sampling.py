@@ -161,7 +161,7 @@ class Generator:
     def library(self) -> tuple[list[Library], dict[int, list[Sample]], dict[int, Shape]]:
         kinds = {k.code: k for k in SampleKind.objects.all()}
         first = Library.objects.create(
-            name=f"{self.months[0].year}年度样本库", starts_on=self.months[0], note="道路、农贸市场、居民小区"
+            name=f"样本库（{self.months[0]:%Y年%m月}起）", starts_on=self.months[0], note="道路、农贸市场、居民小区"
         )
         rows: list[Sample] = []
         for number, road in enumerate(Road.objects.order_by("pk"), 1):

@@ -52,6 +52,9 @@ class ResponsibilityRuleAdmin(admin.ModelAdmin):
                 "missing": [g for g in gaps if not g.units][:2000],
                 "ties": [g for g in gaps if g.units],
                 "missing_count": sum(1 for g in gaps if not g.units),
+                "ruled": ResponsibilityRule.objects.filter(ruling__isnull=False)
+                .select_related("category", "area", "unit", "ruling__case")
+                .order_by("-valid_from", "-pk")[:200],
                 "opts": self.model._meta,
             },
         )

@@ -100,7 +100,6 @@ def trend(months: list[dt.date]) -> list[tuple[dt.date, dict]]:
         if snapshot:
             city = snapshot.rows.filter(object_type="city").first()
             if city:
-                points.append(
-                    (month, city.rates | {"reports": city.counts["reports"], "dispatched": city.counts["dispatched"]})
-                )
+                counts = {name: city.counts.get(name, 0) for name in ("reports", "dispatched", "rechecked")}
+                points.append((month, city.rates | counts))
     return points

@@ -7,21 +7,27 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from .geometry import degrees, is_covered, share_covered
+from . import geometry
+from .geometry import SIMPLIFY_M, degrees, is_covered, share_covered
 from .models import CollectionTask, Library, Patrol, Sample, Visit
 
+# The buffer is made once per patrol, of the track simplified to SIMPLIFY_M (GPS noise is a few metres; a
+# shift's 2,880 fixes become a few hundred vertices); ST_DWithin in degrees (a generous margin) picks the
+# samples near the track through the geometry index before any metric work.
 SHARES_SQL = """
-WITH t AS (SELECT ST_Transform(track, %(srid)s) AS m, track FROM sampling_patrol WHERE id = %(patrol)s)
+WITH t AS MATERIALIZED (
+    SELECT track, ST_Buffer(ST_Simplify(ST_Transform(track, %(srid)s), %(simplify)s), %(buffer)s) AS near
+    FROM sampling_patrol WHERE id = %(patrol)s)
 SELECT s.id,
        CASE WHEN GeometryType(s.geometry) IN ('LINESTRING', 'MULTILINESTRING') THEN
-                LEAST(1.0, ST_Length(ST_Intersection(ST_Transform(s.geometry, %(srid)s), ST_Buffer(t.m, %(buffer)s)))
+                LEAST(1.0, ST_Length(ST_Intersection(ST_Transform(s.geometry, %(srid)s), t.near))
                            / NULLIF(ST_Length(ST_Transform(s.geometry, %(srid)s)), 0))
             WHEN GeometryType(s.geometry) IN ('POLYGON', 'MULTIPOLYGON') THEN
                 CASE WHEN ST_Intersects(s.geometry, t.track) THEN 1.0 ELSE 0.0 END
-            ELSE CASE WHEN ST_DWithin(ST_Transform(s.geometry, %(srid)s), t.m, %(buffer)s) THEN 1.0 ELSE 0.0 END
+            ELSE CASE WHEN ST_Intersects(ST_Transform(s.geometry, %(srid)s), t.near) THEN 1.0 ELSE 0.0 END
        END
 FROM sampling_sample s, t
-WHERE s.library_id = %(library)s AND s.geometry && ST_Expand(t.track, %(margin)s)
+WHERE s.library_id = %(library)s AND ST_DWithin(s.geometry, t.track, %(margin)s)
 """
 
 
@@ -30,7 +36,7 @@ def shares(patrol: Patrol, library: Library) -> dict[int, float]:
     if patrol.track is None:
         return {}
     buffer_m = settings.SAMPLING_TRACK_BUFFER_M
-    if connection.vendor == "postgresql":
+    if geometry.postgis():
         with connection.cursor() as cursor:
             cursor.execute(
                 SHARES_SQL,
@@ -40,6 +46,7 @@ def shares(patrol: Patrol, library: Library) -> dict[int, float]:
                     "buffer": buffer_m,
                     "library": library.pk,
                     "margin": degrees(buffer_m),
+                    "simplify": SIMPLIFY_M,
                 },
             )
             return {pk: float(share or 0) for pk, share in cursor.fetchall()}

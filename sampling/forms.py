@@ -38,8 +38,8 @@ class SampleForm(forms.Form):
 
 class AssignForm(forms.Form):
     supervisor = SupervisorField(supervisors(), label=_("Supervisor"))
-    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
     times = forms.IntegerField(label=_("Times"), min_value=1, max_value=20, initial=1)
     per = forms.ChoiceField(label=_("per"), choices=Per.choices, initial=Per.DAY)
     samples = forms.CharField(
@@ -56,7 +56,7 @@ class AssignForm(forms.Form):
 
 
 class ChangeForm(forms.Form):
-    on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("Takes effect on"), widget=forms.DateInput(attrs={"type": "date"}))
     supervisor = SupervisorField(supervisors(), label=_("Supervisor"), required=False)
     times = forms.IntegerField(label=_("Times"), min_value=1, max_value=20, required=False)
     per = forms.ChoiceField(label=_("per"), choices=[("", "—"), *Per.choices], required=False)
@@ -69,8 +69,8 @@ class ChangeForm(forms.Form):
 
 class SpecialForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
-    starts_at = forms.DateTimeField(label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    ends_at = forms.DateTimeField(label=_("Until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     supervisors = forms.ModelMultipleChoiceField(supervisors(), label=_("Supervisors"))
     categories = forms.CharField(
         label=_("Problem types (codes)"),

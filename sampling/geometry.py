@@ -8,9 +8,18 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry
+from django.db import connection
 
 LINES = ("LineString", "MultiLineString")
 AREAS = ("Polygon", "MultiPolygon")
+
+
+SIMPLIFY_M = 5  # the track is simplified (Douglas-Peucker) to within 5 m before it is buffered
+
+
+def postgis() -> bool:
+    """Whether the database computes the rules (PostgreSQL); else GEOS does, here."""
+    return connection.vendor == "postgresql"
 
 
 def in_metres(geometry: GEOSGeometry) -> GEOSGeometry:
@@ -26,7 +35,7 @@ def share_covered(sample: GEOSGeometry, track: GEOSGeometry, buffer_m: float | N
     of the track; for an area, 1 when the track enters it; for a point, 1 when the track passes within
     ``buffer_m``. (0 otherwise.)"""
     buffer_m = settings.SAMPLING_TRACK_BUFFER_M if buffer_m is None else buffer_m
-    s, t = in_metres(sample), in_metres(track)
+    s, t = in_metres(sample), in_metres(track).simplify(SIMPLIFY_M)
     if sample.geom_type in LINES:
         return min(1.0, s.intersection(t.buffer(buffer_m)).length / s.length) if s.length else 0.0
     if sample.geom_type in AREAS:

@@ -110,8 +110,8 @@ class CollectionTask(models.Model):
     supervisor = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="collection_tasks", verbose_name=_("supervisor")
     )
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("until"))
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
     times = models.PositiveSmallIntegerField(_("times"), default=1)
     per = models.CharField(_("per"), max_length=5, choices=Per.choices, default=Per.DAY)
     area = gis_models.PolygonField(_("drawn area"), srid=4326, null=True, blank=True)
@@ -161,8 +161,8 @@ class SpecialCollection(models.Model):
     area = gis_models.PolygonField(_("designated area"), srid=4326, null=True, blank=True)
     categories = models.ManyToManyField(Category, blank=True, related_name="+", verbose_name=_("problem types"))
     supervisors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="special_collections")
-    starts_at = models.DateTimeField(_("from"))
-    ends_at = models.DateTimeField(_("until"))
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
     note = models.TextField(_("instructions"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+", verbose_name=_("created by")

@@ -24,17 +24,19 @@ from .models import CollectionTask, Finding, Library, Recheck, Sample, Visit
 def required(task: CollectionTask, first: dt.date, last: dt.date, calendar: WorkCalendar) -> int:
     """Visits the task asks for in [first, last] (its days within them), counted on working days: ``times``
     each working day; per week, ``times`` per five working days; per month, ``times`` in proportion to the
-    month's working days; rounded up."""
+    month's working days; rounded to the nearest visit, at least one when the window has a working day."""
     lo, hi = max(first, task.starts_on), min(last, task.ends_on)
     if hi < lo:
         return 0
     workdays = _workdays(lo, hi, calendar)
     if task.per == Per.DAY:
         return task.times * workdays
-    if task.per == Per.WEEK:
-        return math.ceil(task.times * workdays / 5 - 1e-9)
-    month_days = _workdays(lo.replace(day=1), month_end(lo), calendar) or 1
-    return math.ceil(task.times * workdays / month_days - 1e-9)
+    share = (
+        workdays / 5
+        if task.per == Per.WEEK
+        else workdays / (_workdays(lo.replace(day=1), month_end(lo), calendar) or 1)
+    )
+    return max(1, math.floor(task.times * share + 0.5)) if workdays else 0
 
 
 def _workdays(first: dt.date, last: dt.date, calendar: WorkCalendar) -> int:

@@ -106,3 +106,34 @@ def test_dispute_figures_count_openings_rulings_and_rules(users, city):
     go(ruled, users.dispatcher, "rule", at(2026, 11, 2, 13), unit=city.dept, scope="rule", note="属市政处")
     figures = dispute_figures(at(2026, 11, 1), at(2026, 12, 1))
     assert figures == {"opened": 2, "ruled": 1, "median_hours": 2.0, "rules": 1}
+
+
+def test_bad_ruling_input_is_a_400_with_the_reason_and_changes_nothing(users, city):
+    from rest_framework.test import APIClient
+
+    c = bounced_twice(users, city)
+    api = APIClient()
+    api.force_login(users.dispatcher)
+    url = f"/api/cases/{c.pk}/rule/"
+    for body, field in [
+        ({"unit": city.gov1.pk, "scope": "forever", "note": "裁定"}, "scope"),
+        ({"unit": 999_999, "scope": "case", "note": "裁定"}, "unit"),
+        ({"unit": city.p1.pk, "scope": "case", "note": "裁定"}, "unit"),  # a platform, not a handling unit
+        ({"scope": "case", "note": "裁定"}, "unit"),
+        ({"unit": city.gov1.pk, "scope": "case"}, "note"),  # a ruling says why
+    ]:
+        response = api.post(url, body, format="json")
+        assert response.status_code == 400 and field in response.data, (body, response.data)
+    c.refresh_from_db()
+    assert c.state == S.RETURNED and c.disputed_since is not None and not ResponsibilityRule.objects.exists()
+    api.force_login(users.unit_operator_d1)  # a party states positions; it does not rule
+    assert api.post(url, {"unit": city.gov1.pk, "scope": "case", "note": "裁定"}, format="json").status_code == 403
+
+
+def test_the_gap_report_links_each_rule_a_ruling_made(users, city, admin_client):
+    from django.urls import reverse
+
+    c = bounced_twice(users, city)
+    go(c, users.dispatcher, "rule", at(2026, 11, 3, 9), note="会商确定", unit=city.gov1, scope="rule", basis="三定方案")
+    page = admin_client.get(reverse("admin:dispatch_rule_gaps")).content.decode()
+    assert c.number in page and reverse("case-detail", args=[c.pk]) in page and "三定方案" in page

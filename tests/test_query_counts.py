@@ -5,18 +5,25 @@ The histories fixture holds cases in every state, so a page that queries per row
 that rightly alters a count, ``UPDATE_QUERY_COUNTS=1 ./dev test tests/test_query_counts.py`` rewrites the
 file; review its diff like code."""
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
 
 import pytest
+from django.contrib.gis.geos import LineString
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from .lifecycle import S, advance, new_case
+from cases.models import Case
+from demo.geometry import lonlat
+from sampling.models import Library, Patrol, Recheck, RecheckDraw, Sample, SampleKind, SpecialCollection, Visit
+from sampling.services import tasks
+
+from .lifecycle import S, advance, at, new_case
 
 COUNTS = Path(__file__).with_name("query_counts.json")
 UPDATE = os.environ.get("UPDATE_QUERY_COUNTS") == "1"
@@ -60,6 +67,14 @@ def pages(users, city, histories):
         ("dashboard, district", "district_operator", reverse("dashboard") + "?month=2026-11"),
         ("indicator drill-down", "leader", reverse("indicator-cases") + "?fact=dispatched"),
         ("liaison agenda", "dispatcher", reverse("liaison-agenda") + "?month=2026-11"),
+        ("sampling library", "dispatcher", reverse("sampling-library")),
+        ("sampling sample", "dispatcher", reverse("sampling-sample", args=[Sample.objects.order_by("pk")[0].pk])),
+        ("sampling tasks", "dispatcher", reverse("sampling-planning") + "?month=2026-11"),
+        ("sampling tasks, district", "district_operator", reverse("sampling-planning") + "?month=2026-11"),
+        ("sampling board", "leader", reverse("sampling-statistics") + "?month=2026-11"),
+        ("sampling specials", "dispatcher", reverse("sampling-specials")),
+        ("sampling rechecks", "dispatcher", reverse("sampling-rechecks") + "?month=2026-10"),
+        ("sampling, my tasks", "supervisor", reverse("sampling-my-work")),
     ]
     api = [
         ("api case list", "dispatcher", "/api/cases/"),
@@ -70,12 +85,59 @@ def pages(users, city, histories):
         ("api grids", "dispatcher", "/api/gis/grids/"),
         ("api components", "dispatcher", "/api/gis/components/"),
         ("api cameras", "district_operator", "/api/gis/cameras/"),
+        ("api samples", "dispatcher", "/api/sampling/samples/"),
+        ("api tasks", "dispatcher", "/api/sampling/tasks/"),
+        ("api tasks, mine", "supervisor", "/api/sampling/tasks/?mine=1"),
+        ("api patrols", "supervisor", "/api/sampling/patrols/"),
+        ("api rechecks", "dispatcher", "/api/sampling/rechecks/"),
     ]
     return web, api
 
 
+@pytest.fixture
+def sampled(users, city):
+    """A library of three samples, a month's tasks, a patrol over them, a special collection, rechecks."""
+    library = Library.objects.create(name="2026", starts_on=dt.date(2026, 1, 1))
+    road = SampleKind.objects.get(code="road")
+    rows = [
+        Sample(
+            library=library,
+            kind=road,
+            code=f"R{i}",
+            name=f"路{i}",
+            level="主干道",
+            length_m=1000,
+            geometry=LineString([lonlat(50, 50 + i), lonlat(51, 50 + i)], srid=4326),
+            district=city.d1,
+            street=city.s11,
+        )
+        for i in range(3)
+    ]
+    Sample.objects.bulk_create(rows)
+    made = tasks.assign(
+        actor=users.dispatcher,
+        supervisor=users.supervisor,
+        starts_on=dt.date(2026, 11, 1),
+        ends_on=dt.date(2026, 11, 30),
+        samples=rows,
+    )
+    patrol = Patrol.objects.create(
+        supervisor=users.supervisor, started_at=at(2026, 11, 3, 9), finished_at=at(2026, 11, 3, 12)
+    )
+    Visit.objects.bulk_create(
+        Visit(patrol=patrol, sample=t.sample, task=t, day=dt.date(2026, 11, 3), share=1, covered=True) for t in made
+    )
+    special = SpecialCollection.objects.create(name="专项", starts_at=at(2026, 11, 1, 0), ends_at=at(2026, 12, 31, 0))
+    special.supervisors.set([users.supervisor])
+    draw = RecheckDraw.objects.create(month=dt.date(2026, 10, 1), seed=1, rate=1, size=10)
+    Recheck.objects.bulk_create(
+        Recheck(draw=draw, case=case, supervisor=users.supervisor, due_on=dt.date(2026, 11, 30))
+        for case in Case.objects.filter(state="closed")[:3]
+    )
+
+
 @pytest.mark.django_db
-def test_query_counts_are_pinned(pinned, users, city, histories, november):
+def test_query_counts_are_pinned(pinned, users, city, histories, november, sampled):
     web, api = pages(users, city, histories)
     measured, failures = {}, []
     for name, who, url in web + api:

@@ -10,7 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.gis.geos import LineString, Point
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.choices import Role
 from accounts.models import User
 
+from .. import geometry
 from ..coverage import record_visits
 from ..models import Patrol, SpecialCollection, TrackPoint
 from .findings import place_patrol_reports
@@ -40,12 +42,14 @@ def start(*, actor: User, key: str = "", special: SpecialCollection | None = Non
         return existing, False
     if special is not None and not special.supervisors.filter(pk=actor.pk).exists():
         raise PermissionDenied(_("You are not among this special collection's supervisors."))
-    with transaction.atomic():
-        for open_patrol in Patrol.objects.filter(supervisor=actor, finished_at__isnull=True):
-            finish(open_patrol, actor=actor)  # one patrol at a time: starting a new one ends the last
-        return Patrol.objects.create(
-            supervisor=actor, key=key[:64], special=special, started_at=at or timezone.now()
-        ), True
+    try:
+        with transaction.atomic():
+            for open_patrol in Patrol.objects.filter(supervisor=actor, finished_at__isnull=True):
+                finish(open_patrol, actor=actor)  # one patrol at a time: starting a new one ends the last
+            started = at or timezone.now()
+            return Patrol.objects.create(supervisor=actor, key=key[:64], special=special, started_at=started), True
+    except IntegrityError:  # the same key sent twice at once: the first one made it
+        return Patrol.objects.get(supervisor=actor, key=key[:64]), False
 
 
 def _fix(raw: Any, now: dt.datetime) -> TrackPoint:
@@ -90,14 +94,27 @@ def add_points(patrol: Patrol, *, actor: User, points: list) -> dict[str, int]:
     return {"received": len(fixes), "points": TrackPoint.objects.filter(patrol=patrol).count()}
 
 
+TRACK_SQL = """
+UPDATE sampling_patrol SET points = f.n, track = CASE WHEN f.n >= 2 THEN f.line END
+FROM (SELECT count(*) AS n, ST_MakeLine(location ORDER BY taken_at) AS line FROM sampling_trackpoint
+      WHERE patrol_id = %(patrol)s AND coalesce(accuracy_m, 0) <= %(limit)s) AS f
+WHERE id = %(patrol)s
+"""
+
+
 def trace(patrol: Patrol) -> Patrol:
     """The track from the accurate fixes in time order; the samples it covered; the reports made on it."""
-    fixes = TrackPoint.objects.filter(patrol=patrol).order_by("taken_at")
     limit = settings.SAMPLING_MAX_ACCURACY_M
-    coordinates = [p.location.coords for p in fixes.only("location", "accuracy_m") if (p.accuracy_m or 0) <= limit]
-    patrol.points = len(coordinates)
-    patrol.track = LineString(coordinates, srid=4326) if len(coordinates) >= 2 else None
-    patrol.save(update_fields=["points", "track"])
+    if geometry.postgis():
+        with connection.cursor() as cursor:
+            cursor.execute(TRACK_SQL, {"patrol": patrol.pk, "limit": limit})
+        patrol.refresh_from_db(fields=["points", "track"])
+    else:
+        fixes = TrackPoint.objects.filter(Q(accuracy_m__lte=limit) | Q(accuracy_m__isnull=True), patrol=patrol)
+        coordinates = [location.coords for location in fixes.order_by("taken_at").values_list("location", flat=True)]
+        patrol.points = len(coordinates)
+        patrol.track = LineString(coordinates, srid=4326) if len(coordinates) >= 2 else None
+        patrol.save(update_fields=["points", "track"])
     record_visits(patrol)
     place_patrol_reports(patrol)
     return patrol
