@@ -9,6 +9,7 @@ from .models import (
     Case,
     CaseEvent,
     CaseStep,
+    Decision,
     StageLimit,
     WorkPeriod,
     WorkSchedule,
@@ -95,3 +96,14 @@ class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("category", "district", "assignee")
     date_hierarchy = "reported_at"
     inlines = [StepInline, EventInline]
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    """The liaison meeting's decisions and their follow-ups (recorded on the agenda page)."""
+
+    list_display = ("case", "text", "owner", "due_on", "done_at")
+    list_filter = ("month", "done_at")
+    search_fields = ("case__number", "text")
+    raw_id_fields = ("case", "owner", "decided_by", "done_by")
+    list_select_related = ("case", "owner")

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
 
+from .choices import AttachmentKind
 from .models import Attachment
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -45,6 +46,8 @@ def check_photo(upload, kind: str) -> Photo:
     content = upload.read()
     if len(content) > MAX_BYTES:
         raise ValidationError(_("A photo may have at most %(mb)d MB.") % {"mb": MAX_BYTES // 1024 // 1024})
+    if kind == AttachmentKind.DOCUMENT and content.startswith(b"%PDF-"):  # papers of a dispute may be PDFs
+        return Photo(name=getattr(upload, "name", "document"), content=content, kind=kind, extension="pdf")
     try:
         with Image.open(io.BytesIO(content)) as image:
             fmt = image.format
@@ -79,6 +82,9 @@ def store_photos(case, event, photos, user) -> list:
     for number, photo in enumerate(photos, 1):
         digest = hashlib.sha256(photo.content).hexdigest()
         stem = f"{event.pk}-{number}-{digest[:12]}"
+        if photo.extension == "pdf":
+            stored.append(_store_document(case, event, photo, user, stem, digest))
+            continue
         with Image.open(io.BytesIO(photo.content)) as image:
             upright = ImageOps.exif_transpose(image)  # the checks above bounded the pixels to decode
             # Re-encoding writes pixels only: Pillow adds EXIF (and so GPS) or text chunks only when asked.
@@ -104,3 +110,24 @@ def store_photos(case, event, photos, user) -> list:
         attachment.save()
         stored.append(attachment)
     return stored
+
+
+def _document_icon() -> bytes:
+    """The thumbnail of every PDF: a page with "PDF" on it (documents are not rendered here)."""
+    image = Image.new("RGB", (120, 160), (245, 247, 250))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((8, 8, 111, 151), outline=(11, 83, 148), width=3)
+    draw.text((44, 70), "PDF", fill=(11, 83, 148))
+    return _encode(image, "jpg")
+
+
+def _store_document(case, event, photo: Photo, user, stem: str, digest: str):
+    """A PDF is kept as it came (no re-encoding: staff who see the case see the papers the parties gave)."""
+    attachment = Attachment(
+        case=case, event=event, kind=photo.kind, size=len(photo.content), sha256=digest, uploaded_by=user
+    )
+    attachment.image.save(f"{stem}.pdf", ContentFile(photo.content), save=False)
+    attachment.public_image.save(f"{stem}-public.pdf", ContentFile(photo.content), save=False)
+    attachment.thumbnail.save(f"{stem}-thumb.jpg", ContentFile(_document_icon()), save=False)
+    attachment.save()
+    return attachment

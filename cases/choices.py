@@ -71,3 +71,4 @@ class AttachmentKind(models.TextChoices):
     BEFORE = "before", _("Before handling")
     AFTER = "after", _("After handling")
     OTHER = "other", _("Other")
+    DOCUMENT = "document", _("Document")  # a party's or a ruling's papers: a photo or a PDF

@@ -26,7 +26,8 @@ class PhotosField(forms.FileField):
 
     def __init__(self, *args, kind=AttachmentKind.OTHER, **kwargs):
         self.kind = kind
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        accepted = "image/jpeg,image/png,image/webp" + (",application/pdf" if kind == AttachmentKind.DOCUMENT else "")
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accepted}))
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
 

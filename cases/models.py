@@ -414,3 +414,36 @@ class Attachment(models.Model):
 
     def __str__(self):
         return f"{self.case} {self.get_kind_display()}"
+
+
+class DecisionQuerySet(ScopedQuerySet):
+    scope_fields = ("case__district", "case__street", "case__assignee", "owner")
+
+
+class Decision(models.Model):
+    """A liaison meeting's decision on a case (会商会办) and its follow-up: which body does what, by when."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="decisions", verbose_name=_("case"))
+    month = models.DateField(_("meeting month"))
+    text = models.CharField(_("decision"), max_length=500)
+    owner = models.ForeignKey(Organization, models.PROTECT, related_name="follow_ups", verbose_name=_("followed up by"))
+    due_on = models.DateField(_("follow-up due"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    decided_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    done_at = models.DateTimeField(_("followed up at"), null=True, blank=True)
+    done_note = models.CharField(_("follow-up note"), max_length=300, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("done by")
+    )
+
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting decision")
+        verbose_name_plural = _("meeting decisions")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self):
+        return f"{self.case} {self.text[:30]}"

@@ -19,7 +19,7 @@ from accounts.models import Organization, User
 from classification.models import Category, MajorCategory
 
 from .choices import OPEN_STATES, CaseSource, CaseState, PendingRequest
-from .models import Case, CaseEvent, CaseStep
+from .models import Case, CaseEvent, CaseStep, Decision
 from .worktime import current_calendar
 
 S = CaseState
@@ -226,6 +226,16 @@ def liaison_agenda(
         "ruled": list(cases.filter(pk__in=ruled.values("case")).distinct()),
         "overdue": list(cases.filter(state=S.DISPATCHED, handling_deadline__lt=now - LONG_OVERDUE)),
     }
+
+
+def follow_ups(user: User, first: dt.datetime) -> QuerySet[Decision]:
+    """The meeting decisions the user may see that are still to follow up, and those done since ``first``."""
+    return (
+        Decision.objects.restrict(user)
+        .filter(Q(done_at__isnull=True) | Q(done_at__gte=first))
+        .select_related("case", "owner", "done_by")
+        .order_by("done_at", "due_on", "pk")
+    )
 
 
 def dispute_figures(first: dt.datetime, after: dt.datetime) -> dict[str, float | int | None]:

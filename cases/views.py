@@ -8,12 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.choices import Role
 from accounts.decorators import role_required
+from accounts.models import Organization
 from citymgmt.errors import Conflict
 from citymgmt.spreadsheets import workbook
 from dispatch.services import suggest_unit
@@ -25,7 +27,7 @@ from .choices import CaseSource, CaseState
 from .choices import CaseState as S
 from .exports import cases_workbook
 from .forms import ReportForm, action_form
-from .models import Attachment
+from .models import Attachment, Decision
 from .selectors import (
     DUPLICATE_DAYS,
     DUPLICATE_METRES,
@@ -36,7 +38,7 @@ from .selectors import (
     visible_cases,
     with_step_start,
 )
-from .services import access_case, perform, report_case
+from .services import access_case, liaison, perform, report_case
 from .services.core import authorize
 from .workflow import ACTIONS, TRANSITIONS, available_transitions
 from .worktime import day_range, month_end
@@ -229,7 +231,7 @@ def case_photo(request, pk, copy):
     return response
 
 
-AGENDA_ROLES = (Role.DISPATCHER, Role.DISTRICT_OPERATOR, Role.SHIFT_LEADER, Role.LEADER)
+AGENDA_ROLES = (*liaison.DECIDERS, Role.UNIT_OPERATOR)  # the units attend, and report their follow-ups
 
 
 @role_required(*AGENDA_ROLES)
@@ -266,9 +268,61 @@ def liaison_agenda(request):
             ]
             for title, cases in sections
         }
+        sheets[_("Follow-ups")] = [
+            {
+                _("Case number"): d.case.number,
+                _("Decision"): d.text,
+                _("Followed up by"): str(d.owner),
+                _("Due"): d.due_on.isoformat(),
+                _("Done"): timezone.localtime(d.done_at).strftime("%Y-%m-%d %H:%M") if d.done_at else "",
+                _("Note"): d.done_note,
+            }
+            for d in selectors.follow_ups(request.user, day_range(month, month_end(month))[0])
+        ]
         response = HttpResponse(
             workbook(sheets), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
         response["Content-Disposition"] = f'attachment; filename="liaison-{month:%Y-%m}.xlsx"'
         return response
-    return render(request, "cases/agenda.html", {"month": month, "sections": sections})
+    context = {
+        "month": month,
+        "sections": sections,
+        "follow_ups": selectors.follow_ups(request.user, day_range(month, month_end(month))[0]),
+        "decides": request.user.is_superuser or request.user.has_role(*liaison.DECIDERS),
+        "owners": Organization.objects.filter(kind__in=liaison.FOLLOWERS, is_active=True).order_by("path"),
+        "today": timezone.localdate(),
+    }
+    return render(request, "cases/agenda.html", context)
+
+
+@require_POST
+@role_required(*liaison.DECIDERS)
+def liaison_decide(request, pk):
+    """A decision of the meeting on one case, with who follows it up by when."""
+    case = access_case(request.user, pk)
+    try:
+        owner = Organization.objects.get(pk=int(request.POST.get("owner", "")))
+        due_on = dt.date.fromisoformat(request.POST.get("due_on", ""))
+        liaison.record_decision(
+            actor=request.user, case=case, text=request.POST.get("text", ""), owner=owner, due_on=due_on
+        )
+    except (ValueError, Organization.DoesNotExist):
+        messages.error(request, _("Give the decision, the body that follows it up and the due date."))
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, error_text(error) if isinstance(error, ValidationError) else str(error))
+    else:
+        messages.success(request, _("Decision on case %(number)s recorded.") % {"number": case.number})
+    return redirect(f"{reverse('liaison-agenda')}?month={request.POST.get('month', '')}")
+
+
+@require_POST
+@role_required(*AGENDA_ROLES)
+def follow_up_done(request, pk):
+    decision = get_object_or_404(Decision.objects.restrict(request.user), pk=pk)
+    try:
+        liaison.complete_follow_up(actor=request.user, decision=decision, note=request.POST.get("note", ""))
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Follow-up reported done."))
+    return redirect(f"{reverse('liaison-agenda')}?month={request.POST.get('month', '')}")

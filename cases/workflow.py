@@ -327,6 +327,7 @@ _TABLE = [
         (S.RETURNED,),
         (Role.UNIT_OPERATOR, Role.DISTRICT_OPERATOR),
         check=party,
+        photo_kind=AttachmentKind.DOCUMENT,
         note_required=True,
     ),
     Transition(
@@ -340,6 +341,7 @@ _TABLE = [
             Input("basis", "text", _("Legal or administrative basis"), required=False),
         ),
         disputed,
+        photo_kind=AttachmentKind.DOCUMENT,
         note_required=True,
     ),
     Transition(

@@ -94,7 +94,10 @@ def test_the_liaison_agenda_lists_open_and_ruled_disputes_per_unit_and_exports(u
     assert list(sections.values())[:2] == [[open_one.pk], [ruled.pk]]
     sheet = client.get("/cases/liaison/?month=2026-11&export=xlsx")
     assert sheet["Content-Type"].startswith("application/vnd.openxmlformats") and sheet.content[:2] == b"PK"
-    client.force_login(users.unit_operator)
+    client.force_login(users.unit_operator)  # a unit attends with its own cases only
+    page = client.get("/cases/liaison/?month=2026-11")
+    assert [[c.pk for c in cases] for _title, cases in page.context["sections"]][:2] == [[], [ruled.pk]]
+    client.force_login(users.supervisor)
     assert client.get("/cases/liaison/").status_code == 403
 
 
@@ -137,3 +140,66 @@ def test_the_gap_report_links_each_rule_a_ruling_made(users, city, admin_client)
     go(c, users.dispatcher, "rule", at(2026, 11, 3, 9), note="会商确定", unit=city.gov1, scope="rule", basis="三定方案")
     page = admin_client.get(reverse("admin:dispatch_rule_gaps")).content.decode()
     assert c.number in page and reverse("case-detail", args=[c.pk]) in page and "三定方案" in page
+
+
+def test_meeting_decisions_are_followed_up_by_their_owner(users, city, client):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from cases.models import Decision
+
+    c = bounced_twice(users, city)
+    client.force_login(users.dispatcher)
+    due = timezone.localdate().isoformat()
+    decide = reverse("liaison-decide", args=[c.pk])
+    client.post(decide, {"text": "两单位联合踏勘后确权", "owner": city.gov1.pk, "due_on": due, "month": "2026-11"})
+    client.post(decide, {"text": "", "owner": city.gov1.pk, "due_on": due})  # refused: no decision written
+    client.post(decide, {"text": "过期", "owner": city.gov1.pk, "due_on": "2020-01-01"})  # refused: in the past
+    [decision] = Decision.objects.all()
+    assert (decision.owner, decision.done_at) == (city.gov1, None)
+    page = client.get(reverse("liaison-agenda")).content.decode()
+    assert "两单位联合踏勘后确权" in page
+    done = reverse("follow-up-done", args=[decision.pk])
+    client.force_login(users.unit_operator_d2)  # another district's unit neither sees nor closes it
+    assert client.post(done, {"note": "x"}).status_code == 404
+    client.force_login(users.unit_operator_d1)  # the owner reports it done, from its own agenda
+    assert "两单位联合踏勘后确权" in client.get(reverse("liaison-agenda")).content.decode()
+    client.post(done, {"note": "已踏勘"})
+    decision.refresh_from_db()
+    assert decision.done_at and decision.done_note == "已踏勘" and decision.done_by == users.unit_operator_d1
+
+
+def test_a_party_states_its_position_with_a_pdf_and_photos(users, city):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+    from rest_framework.test import APIClient
+
+    c = bounced_twice(users, city)
+    pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    photo = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 50, 50)).save(photo, "PNG")
+    api = APIClient()
+    api.force_login(users.unit_operator_d1)
+    refused = api.post(
+        f"/api/cases/{c.pk}/state_position/",
+        {"note": "附件", "photos": [SimpleUploadedFile("x.doc", b"PK\x03\x04 not a pdf")]},
+        format="multipart",
+    )
+    assert refused.status_code == 400 and not c.attachments.exists()
+    stated = api.post(
+        f"/api/cases/{c.pk}/state_position/",
+        {
+            "note": "应由市政处负责，附三定方案",
+            "photos": [SimpleUploadedFile("三定方案.pdf", pdf), SimpleUploadedFile("现场.png", photo.getvalue())],
+        },
+        format="multipart",
+    )
+    assert stated.status_code == 200, stated.data
+    document, picture = c.attachments.order_by("pk")
+    assert document.kind == picture.kind == "document" and document.image.name.endswith(".pdf")
+    api.force_login(users.dispatcher)
+    served = api.get(f"/cases/photos/{document.pk}/photo/")
+    assert served.status_code == 200 and served["Content-Type"] == "application/pdf"
+    assert b"".join(served.streaming_content) == pdf
