@@ -2,7 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import TokenView
-from cases.api.views import CaseLayerView, CaseViewSet
+from cases.api.views import CaseLayerView, CaseViewSet, DecisionViewSet
 from gis.api.views import (
     BoundaryViewSet,
     CameraViewSet,
@@ -15,6 +15,7 @@ from sampling.api.views import DrawViewSet, PatrolViewSet, RecheckViewSet, Sampl
 
 router = DefaultRouter()
 router.register("cases", CaseViewSet, basename="api-case")
+router.register("liaison/decisions", DecisionViewSet, basename="api-decision")
 router.register("gis/areas", BoundaryViewSet, basename="api-area")
 router.register("gis/grids", GridViewSet, basename="api-grid")
 router.register("gis/components", ComponentViewSet, basename="api-component")

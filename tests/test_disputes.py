@@ -203,3 +203,42 @@ def test_a_party_states_its_position_with_a_pdf_and_photos(users, city):
     served = api.get(f"/cases/photos/{document.pk}/photo/")
     assert served.status_code == 200 and served["Content-Type"] == "application/pdf"
     assert b"".join(served.streaming_content) == pdf
+
+
+def test_decisions_and_follow_ups_through_the_api(users, city):
+    from django.utils import timezone
+    from rest_framework.test import APIClient
+
+    c = bounced_twice(users, city)
+    api = APIClient()
+    api.force_login(users.dispatcher)
+    due = timezone.localdate().isoformat()
+    made = api.post(
+        "/api/liaison/decisions/",
+        {"case": c.pk, "text": "联合踏勘", "owner": city.gov1.pk, "due_on": due},
+        format="json",
+    )
+    assert made.status_code == 201 and made.data["owner_name"] == city.gov1.name
+    assert (
+        api.post(
+            "/api/liaison/decisions/",
+            {"case": c.pk, "text": "x", "owner": city.gov1.pk, "due_on": "2020-01-01"},
+            format="json",
+        ).status_code
+        == 400
+    )
+    assert (
+        api.post(
+            "/api/liaison/decisions/",
+            {"case": 999_999, "text": "x", "owner": city.gov1.pk, "due_on": due},
+            format="json",
+        ).status_code
+        == 404
+    )
+    api.force_login(users.unit_operator_d1)
+    assert [d["id"] for d in api.get("/api/liaison/decisions/?open=1").data["results"]] == [made.data["id"]]
+    done = api.post(f"/api/liaison/decisions/{made.data['id']}/done/", {"note": "已踏勘"}, format="json")
+    assert done.status_code == 200 and done.data["done_at"] and done.data["done_note"] == "已踏勘"
+    assert api.get("/api/liaison/decisions/?open=1").data["results"] == []
+    api.force_login(users.unit_operator_d2)
+    assert api.get("/api/liaison/decisions/").data["results"] == []

@@ -90,6 +90,7 @@ def pages(users, city, histories):
         ("api tasks, mine", "supervisor", "/api/sampling/tasks/?mine=1"),
         ("api patrols", "supervisor", "/api/sampling/patrols/"),
         ("api rechecks", "dispatcher", "/api/sampling/rechecks/"),
+        ("api liaison decisions", "dispatcher", "/api/liaison/decisions/"),
     ]
     return web, api
 

@@ -99,6 +99,6 @@ def test_every_api_viewset_starts_from_the_users_scope_or_is_a_declared_referenc
     for prefix, viewset, _basename in router.registry:
         assert issubclass(viewset, ScopedViewSet | StaffReferenceViewSet), prefix
     scoped = {prefix for prefix, viewset, _b in router.registry if issubclass(viewset, ScopedViewSet)}
-    assert scoped == {"cases", "gis/cameras"} | {
+    assert scoped == {"cases", "gis/cameras", "liaison/decisions"} | {
         f"sampling/{name}" for name in ("samples", "tasks", "specials", "patrols", "rechecks", "draws")
     }

@@ -8,7 +8,7 @@ from classification.choices import Urgency
 from classification.models import Category
 
 from ..choices import CaseSource
-from ..models import Attachment, Case, CaseEvent, CaseStep
+from ..models import Attachment, Case, CaseEvent, CaseStep, Decision
 from ..workflow import ACTIONS, TRANSITIONS, Input
 
 
@@ -216,3 +216,36 @@ def action_serializer(action: str) -> type[serializers.Serializer]:
 
 
 ACTION_SERIALIZERS = {action: action_serializer(action) for action in ACTIONS}
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    case_number = serializers.CharField(source="case.number", read_only=True)
+    owner_name = serializers.CharField(source="owner.name", read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = [
+            "id",
+            "case",
+            "case_number",
+            "month",
+            "text",
+            "owner",
+            "owner_name",
+            "due_on",
+            "decided_at",
+            "done_at",
+            "done_note",
+        ]
+        read_only_fields = fields
+
+
+class DecisionCreateSerializer(serializers.Serializer):
+    case = serializers.IntegerField()
+    text = serializers.CharField(max_length=500)
+    owner = serializers.IntegerField(help_text="The handling unit or platform that follows the decision up.")
+    due_on = serializers.DateField()
+
+
+class FollowUpSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")

@@ -10,16 +10,25 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api import ScopedViewSet
+from accounts.models import Organization
 from gis.api.views import parse_bbox
 
 from ..attachments import check_photos
 from ..choices import AttachmentKind
-from ..models import Case
+from ..models import Case, Decision
 from ..selectors import CaseFilter, visible_cases
-from ..services import access_case, perform, report_case
+from ..services import access_case, liaison, perform, report_case
 from ..services.core import authorize
 from ..workflow import ACTIONS, TRANSITIONS
-from .serializers import ACTION_SERIALIZERS, CaseCreateSerializer, CaseDetailSerializer, CaseListSerializer
+from .serializers import (
+    ACTION_SERIALIZERS,
+    CaseCreateSerializer,
+    CaseDetailSerializer,
+    CaseListSerializer,
+    DecisionCreateSerializer,
+    DecisionSerializer,
+    FollowUpSerializer,
+)
 
 CASE_LAYER_LIMIT = 20_000
 
@@ -173,3 +182,41 @@ class CaseLayerView(APIView):
             for pk, number, state, code, name, source, overdue, point in rows
         ]
         return Response({"type": "FeatureCollection", "features": features})
+
+
+class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """The liaison meeting's decisions and their follow-ups (``open=1``: not yet done). ``POST`` records one on a
+    case; ``done`` reports its follow-up done (the owner, or the meeting's organizers)."""
+
+    queryset = Decision.objects.all()
+    serializer_class = DecisionSerializer
+
+    def scoped(self, rows):
+        if self.request.query_params.get("open"):
+            rows = rows.filter(done_at__isnull=True)
+        return rows.select_related("case", "owner").order_by("due_on", "pk")
+
+    @extend_schema(request=DecisionCreateSerializer, responses={201: DecisionSerializer})
+    def create(self, request):
+        serializer = DecisionCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        owner = get_object_or_404(Organization, pk=data["owner"])
+        made = liaison.record_decision(
+            actor=request.user,
+            case=access_case(request.user, data["case"]),
+            text=data["text"],
+            owner=owner,
+            due_on=data["due_on"],
+        )
+        return Response(DecisionSerializer(made).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=FollowUpSerializer, responses={200: DecisionSerializer})
+    @drf_action(detail=True, methods=["post"])
+    def done(self, request, pk=None):
+        serializer = FollowUpSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        done = liaison.complete_follow_up(
+            actor=request.user, decision=self.get_object(), note=serializer.validated_data["note"]
+        )
+        return Response(DecisionSerializer(done).data)
