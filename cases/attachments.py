@@ -70,11 +70,18 @@ def _encode(image: Image.Image, extension: str) -> bytes:
     return out.getvalue()
 
 
+def _pixels(image: Image.Image, extension: str) -> Image.Image:
+    """The image upright, as pixels only: re-encoding them writes no EXIF (so no GPS) or text chunks, which
+    Pillow adds only when asked. The checks above bounded the pixels to decode."""
+    upright = ImageOps.exif_transpose(image)
+    has_alpha = upright.mode in ("RGBA", "LA", "P") and extension != "jpg"
+    return upright.convert("RGBA" if has_alpha else "RGB")
+
+
 def clean_copy(photo: Photo) -> bytes:
-    """The photo upright and re-encoded without metadata (no EXIF, so no GPS)."""
+    """The photo upright and re-encoded without metadata."""
     with Image.open(io.BytesIO(photo.content)) as image:
-        upright = ImageOps.exif_transpose(image)
-        return _encode(upright.convert("RGB") if photo.extension == "jpg" else upright, photo.extension)
+        return _encode(_pixels(image, photo.extension), photo.extension)
 
 
 def store_photos(case, event, photos, user) -> list:
@@ -86,10 +93,7 @@ def store_photos(case, event, photos, user) -> list:
             stored.append(_store_document(case, event, photo, user, stem, digest))
             continue
         with Image.open(io.BytesIO(photo.content)) as image:
-            upright = ImageOps.exif_transpose(image)  # the checks above bounded the pixels to decode
-            # Re-encoding writes pixels only: Pillow adds EXIF (and so GPS) or text chunks only when asked.
-            has_alpha = upright.mode in ("RGBA", "LA", "P") and photo.extension != "jpg"
-            clean = upright.convert("RGBA" if has_alpha else "RGB")
+            clean = _pixels(image, photo.extension)
             public = _encode(clean, photo.extension)
             width, height = clean.size
             clean.thumbnail(THUMBNAIL_SIZE)

@@ -41,7 +41,7 @@ from .selectors import (
 from .services import access_case, liaison, perform, report_case
 from .services.core import authorize
 from .workflow import ACTIONS, TRANSITIONS, available_transitions
-from .worktime import day_range, month_end
+from .worktime import day_range, month_end, month_named
 
 
 def error_text(error: ValidationError) -> str:
@@ -66,8 +66,6 @@ def case_list_page(request, cases, title=None):
     now = timezone.now()
     for case in page:
         case.light = timing_light(case, now)
-    query = request.GET.copy()
-    query.pop("page", None)
     queue = QUEUES_BY_NAME.get(request.GET.get("queue", ""))
     return render(
         request,
@@ -75,7 +73,6 @@ def case_list_page(request, cases, title=None):
         {
             "filter": cases,
             "page": page,
-            "query": query.urlencode(),
             "title": title or (queue.label if queue else _("Cases")),
         },
     )
@@ -238,10 +235,7 @@ AGENDA_ROLES = (*liaison.DECIDERS, Role.UNIT_OPERATOR)  # the units attend, and 
 def liaison_agenda(request):
     """The month's liaison meeting (会商会办): open and ruled disputes, long-overdue cases, per unit; in the
     page or as a workbook to print."""
-    try:
-        month = dt.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
-    except ValueError:
-        month = timezone.localdate().replace(day=1)
+    month = month_named(request.GET.get("month"), timezone.localdate().replace(day=1))
     agenda = selectors.liaison_agenda(request.user, *day_range(month, month_end(month)))
     sections = [
         (_("Disputes waiting for a ruling"), agenda["open"]),

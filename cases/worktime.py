@@ -197,3 +197,12 @@ def day_range(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 def month_end(month: dt.date) -> dt.date:
     return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def month_named(value: str | None, default: dt.date) -> dt.date:
+    """The first day of the month a page is asked for ("YYYY-MM"), or ``default`` when none or a malformed one
+    is given."""
+    try:
+        return dt.datetime.strptime(value or "", "%Y-%m").date()
+    except ValueError:
+        return default

@@ -125,7 +125,7 @@ def add_sampling(snapshot: Snapshot, every: dict, people: dict) -> None:
     and patrol coverage for the city and districts; with each supervisor's, coverage and 漏报 found on
     recheck visits."""
     first, last, as_of = snapshot.period_start, snapshot.period_end, snapshot.as_of
-    sampled = statistics.object_figures(first, last, as_of)
+    sampled, supervised = statistics.snapshot_figures(first, last, as_of)
     for object_type, counted in every.items():
         figures = sampled.get(object_type, {})
         for counts in counted:
@@ -133,7 +133,7 @@ def add_sampling(snapshot: Snapshot, every: dict, people: dict) -> None:
             for name in SAMPLING_COUNTS:
                 counts[name] = found.get(name, 0)
     supervisors = people.setdefault("supervisor", {})
-    for person, figures in statistics.supervisor_figures(first, last, as_of).items():
+    for person, figures in supervised.items():
         counts = supervisors.setdefault(person, {})
         counts.update(figures)
         counts["missed"] = counts.get("missed", 0) + figures["missed_on_recheck"]

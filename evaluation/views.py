@@ -18,7 +18,7 @@ from accounts.decorators import role_required
 from accounts.models import Organization
 from cases.selectors import dispute_figures, visible_cases
 from cases.views import case_list_page
-from cases.worktime import month_end
+from cases.worktime import month_end, month_named
 from citymgmt.queue import enqueue
 from citymgmt.spreadsheets import workbook
 
@@ -31,10 +31,7 @@ VIEWERS = OFFICE_ROLES
 
 
 def _month(value: str | None) -> dt.date:
-    try:
-        return dt.datetime.strptime(value or "", "%Y-%m").date()
-    except ValueError:
-        return services.previous_month(timezone.localdate())[0]
+    return month_named(value, services.previous_month(timezone.localdate())[0])
 
 
 @login_required

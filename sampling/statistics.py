@@ -113,21 +113,23 @@ def problems(first: dt.date, last: dt.date, samples: QuerySet[Sample], cases: Qu
     if library is None:
         return {"groups": [], "top": [], "library": None}
     samples = samples.filter(library=library)
-    counted = dict(
+    counted, by_group = {}, Counter()
+    for pk, kind, level, n in (
         findings(first, last, cases)
         .filter(sample__in=samples)
-        .values("sample_id")
+        .values("sample_id", "sample__kind__code", "sample__level")
         .annotate(n=Count("pk"))
-        .values_list("sample_id", "n")
-    )
+        .values_list("sample_id", "sample__kind__code", "sample__level", "n")
+    ):
+        counted[pk] = n
+        by_group[kind, level] += n
     groups = []
     for row in (
         samples.values("kind__code", "kind__name", "kind__measure", "level")
         .annotate(samples=Count("pk"), km=Sum("length_m") / 1000.0)
         .order_by("kind__order", "level")
     ):
-        ids = samples.filter(kind__code=row["kind__code"], level=row["level"]).values_list("pk", flat=True)
-        n = sum(counted.get(pk, 0) for pk in ids)
+        n = by_group[row["kind__code"], row["level"]]
         per = row["km"] if row["kind__measure"] == Measure.LENGTH else row["samples"]
         groups.append({**row, "problems": n, "per_unit": n / per if per else None})
     top_ids = sorted(counted, key=lambda pk: (-counted[pk], pk))[:20]
@@ -241,24 +243,23 @@ def until(last: dt.date, as_of: dt.datetime | None) -> dt.date:
     return min(last, timezone.localtime(as_of).date()) if as_of else last
 
 
-def object_figures(first: dt.date, last: dt.date, as_of: dt.datetime | None = None) -> dict[str, dict]:
-    """Per evaluation object (city, district, street, unit, major, category): rechecked and still_fixed;
-    city and districts also assigned and patrolled (coverage of the patrol tasks)."""
-    figures = consolidation(first, last, as_of)
+def snapshot_figures(
+    first: dt.date, last: dt.date, as_of: dt.datetime | None = None
+) -> tuple[dict[str, dict], dict[int, dict]]:
+    """What a snapshot takes from the sampling, with the patrol coverage computed once:
+    - per evaluation object (city, district, street, unit, major, category): rechecked and still_fixed; city
+      and districts also assigned and patrolled (coverage of the patrol tasks);
+    - per supervisor: visits asked and made, and 漏报 found on recheck visits."""
+    objects = consolidation(first, last, as_of)
     patrols = coverage(first, until(last, as_of))
     for object_type, key in (("city", lambda task: None), ("district", lambda task: task.sample.district_id)):
         for pk, row in patrols.by(key).items():
-            counts = figures[object_type].setdefault(pk, {})
+            counts = objects[object_type].setdefault(pk, {})
             counts["assigned"], counts["patrolled"] = row["assigned"], row["patrolled"]
-    return figures
-
-
-def supervisor_figures(first: dt.date, last: dt.date, as_of: dt.datetime | None = None) -> dict[int, dict]:
-    """Per supervisor: visits asked and made (coverage), and 漏报 found on recheck visits."""
-    figures: dict[int, dict] = defaultdict(lambda: {"assigned": 0, "patrolled": 0, "missed_on_recheck": 0})
-    for supervisor, row in coverage(first, until(last, as_of)).by(lambda task: task.supervisor_id).items():
-        figures[supervisor]["assigned"] = row["assigned"]
-        figures[supervisor]["patrolled"] = row["patrolled"]
+    people: dict[int, dict] = defaultdict(lambda: {"assigned": 0, "patrolled": 0, "missed_on_recheck": 0})
+    for supervisor, row in patrols.by(lambda task: task.supervisor_id).items():
+        people[supervisor]["assigned"] = row["assigned"]
+        people[supervisor]["patrolled"] = row["patrolled"]
     missed = (
         rechecked(first, last, as_of)
         .filter(missed_by__isnull=False, new_case__isnull=False)
@@ -267,5 +268,5 @@ def supervisor_figures(first: dt.date, last: dt.date, as_of: dt.datetime | None 
         .order_by()
     )
     for row in missed:
-        figures[row["missed_by"]]["missed_on_recheck"] = row["n"]
-    return dict(figures)
+        people[row["missed_by"]]["missed_on_recheck"] = row["n"]
+    return objects, dict(people)

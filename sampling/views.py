@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from accounts.choices import OFFICE_ROLES, Role
 from accounts.decorators import role_required
 from cases.models import Case
-from cases.worktime import month_end
+from cases.worktime import month_end, month_named
 from citymgmt.errors import Conflict
 from citymgmt.spreadsheets import workbook
 from classification.models import Category
@@ -39,22 +39,12 @@ STAFF = OFFICE_ROLES
 
 
 def _month(value: str | None) -> dt.date:
-    try:
-        return dt.datetime.strptime(value or "", "%Y-%m").date()
-    except ValueError:
-        return timezone.localdate().replace(day=1)
+    return month_named(value, timezone.localdate().replace(day=1))
 
 
 def _fail(request, error: Exception) -> None:
     text = " ".join(error.messages) if isinstance(error, ValidationError) else str(getattr(error, "message", error))
     messages.error(request, text)
-
-
-def _query(request) -> str:
-    """The query string without the page, for the pagination links."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _can_plan(user) -> bool:
@@ -82,7 +72,6 @@ def library(request):
         "page": page,
         "summary": statistics.library_summary(visible_samples(request.user, chosen)),
         "can_plan": _can_plan(request.user),
-        "query": _query(request),
         "version_form": forms.VersionForm(),
         "import_form": forms.ImportForm(),
         "map": map_settings(),
@@ -187,7 +176,6 @@ def planning(request):
         "supervisors": forms.supervisors(),
         "assign_form": forms.AssignForm(initial={"starts_on": first, "ends_on": last}),
         "change_form": forms.ChangeForm(auto_id=False, initial={"on": timezone.localdate()}),
-        "query": _query(request),
         "can_plan": _can_plan(request.user),
         "library": Library.in_force(first),
         "map": map_settings(),
@@ -420,7 +408,6 @@ def recheck_list(request):
         "page": Paginator(rows.order_by("result", "due_on", "pk"), 50).get_page(request.GET.get("page")),
         "consolidation": statistics.consolidation_table(month, month_end(month), visible_rechecks(request.user)),
         "draws": RecheckDraw.objects.all()[:24],
-        "query": _query(request),
     }
     return render(request, "sampling/rechecks.html", context)
 

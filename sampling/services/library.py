@@ -14,11 +14,8 @@ from django.utils.translation import gettext as _
 from gis.geocoding import OutsideCity, locate
 from gis.imports import ImportRefused, ImportReport, _check_lengths, _duplicates, _text, read_features
 
-from ..geometry import metres_long
+from ..geometry import LINES, metres_long
 from ..models import Library, Sample, SampleKind
-
-LINE_TYPES = ("LineString", "MultiLineString")
-AREA_TYPES = ("Polygon", "MultiPolygon")
 
 
 def new_version(*, name: str, starts_on: dt.date, copy_from: Library | None = None, note: str = "") -> Library:
@@ -57,7 +54,7 @@ def place_sample(sample: Sample) -> None:
     except OutsideCity:
         raise ValidationError({"geometry": _("The sample lies outside every unit grid of the city.")}) from None
     sample.street_id, sample.district_id = where.street_id, where.district_id
-    if sample.geometry.geom_type in LINE_TYPES:
+    if sample.geometry.geom_type in LINES:
         sample.length_m = round(metres_long(sample.geometry), 1)
 
 
