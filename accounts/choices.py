@@ -66,3 +66,5 @@ OFFICE_ROLES = (
     Role.INTAKE_OPERATOR,
     Role.DISTRICT_OPERATOR,
 )
+# The desks that take cases in and answer the public: the center's and the districts'.
+DESK_ROLES = (Role.INTAKE_OPERATOR, Role.SHIFT_LEADER, Role.DISPATCHER, Role.DISTRICT_OPERATOR)

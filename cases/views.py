@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.choices import Role
+from accounts.choices import DESK_ROLES, Role
 from accounts.decorators import role_required
 from accounts.models import Organization
 from citymgmt.errors import Conflict
@@ -99,6 +99,7 @@ def case_detail(request, pk):
             "components": nearby_components(case.location),
             "map": map_settings(),
             "can_relocate": "relocate" in forms,
+            "public_desk": request.user.has_role(*DESK_ROLES),
             "duplicates": possible_duplicates(case, request.user)
             if case.state in (S.REPORTED, S.VERIFYING, S.PENDING_REGISTRATION)
             else (),

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "dispatch",
     "evaluation",
     "sampling",
+    "public",
     "web",
     "demo",
 ]
@@ -245,7 +246,11 @@ STATIC_ROOT = VAR_DIR / "static"
 # Front-end libraries installed from npm at set-up (./dev, the image's build), served as our own static
 # files. A missing one is a broken installation: `check` says so (web.checks).
 NODE_MODULES = BASE_DIR / "node_modules"
-FRONTEND_PACKAGES = {"vendor/markercluster": "leaflet.markercluster/dist", "vendor/chartjs": "chart.js/dist"}
+FRONTEND_PACKAGES = {
+    "vendor/markercluster": "leaflet.markercluster/dist",
+    "vendor/chartjs": "chart.js/dist",
+    "vendor/idb": "idb/build",
+}
 STATICFILES_DIRS = [BASE_DIR / "static"] + [
     (prefix, NODE_MODULES / path) for prefix, path in FRONTEND_PACKAGES.items() if (NODE_MODULES / path).is_dir()
 ]
@@ -365,6 +370,14 @@ SAMPLING_MAX_ACCURACY_M = env.float("SAMPLING_MAX_ACCURACY_M", default=50)
 RECHECK_RATE = env.float("RECHECK_RATE", default=0.05)
 RECHECK_SIZE = env.int("RECHECK_SIZE", default=400)
 RECHECK_DAYS = env.int("RECHECK_DAYS", default=5)
+
+# --- The public channel (docs/public.md) ------------------------------------------------------------------
+OPEN311_JURISDICTION = env.str("OPEN311_JURISDICTION", default="citymgmt.local")
+OPEN311_CONTACT = env.str("OPEN311_CONTACT", default="12345")
+OPEN311_KEY_SERVICE = env.str("OPEN311_KEY_SERVICE", default="Ask the command center for a key.")
+OPEN311_READS_PER_MINUTE = env.int("OPEN311_READS_PER_MINUTE", default=120)  # per client address
+PUBLIC_REPORTS_PER_HOUR = env.int("PUBLIC_REPORTS_PER_HOUR", default=10)  # per address and per device
+PUBLIC_CAPTCHA = env.bool("PUBLIC_CAPTCHA", default=False)
 
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]  # GDAL 3.6 on Debian 12 works; Django only recommends >= 3.9
 

@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cases import views as case_views
+from public.urls import open311_urlpatterns
 
 urlpatterns = [
     path("", include("web.urls")),
@@ -12,6 +13,8 @@ urlpatterns = [
     path("map/", include("gis.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("sampling/", include("sampling.urls")),
+    path("public/", include("public.urls")),
+    path("open311/v2/", include(open311_urlpatterns)),
     path("api/", include("citymgmt.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

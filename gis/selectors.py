@@ -1,11 +1,14 @@
 """Reads of the spatial base, scoped where it matters (cameras are shared per organization)."""
 
+import json
+
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.measure import D
 
+from accounts.choices import OrgKind
 from accounts.scope import restrict
 
-from .models import Camera, Component
+from .models import Boundary, Camera, Component
 
 
 def visible_cameras(user):
@@ -23,3 +26,21 @@ def nearby_components(point, metres: int = 60, limit: int = 10):
         .select_related("category")
         .order_by("distance")[:limit]
     )
+
+
+BOUNDARY_KINDS = {OrgKind.DISTRICT, OrgKind.STREET, OrgKind.COMMUNITY}
+
+
+def outlines(kind: str) -> dict:
+    """Area outlines of one kind (district, street or community; else streets) as a GeoJSON collection,
+    simplified for display (about 5 m). Names and shapes only: public knowledge."""
+    kind = kind if kind in BOUNDARY_KINDS else OrgKind.STREET
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"id": b.organization_id, "name": b.organization.name, "code": b.organization.code},
+            "geometry": json.loads(b.geometry.simplify(0.00005, preserve_topology=True).geojson),
+        }
+        for b in Boundary.objects.filter(organization__kind=kind).select_related("organization")
+    ]
+    return {"type": "FeatureCollection", "features": features}

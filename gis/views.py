@@ -1,5 +1,3 @@
-import json
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
@@ -7,27 +5,14 @@ from django.views.decorators.cache import cache_control
 
 from accounts.choices import OrgKind
 
-from .models import Boundary
-
-BOUNDARY_KINDS = {OrgKind.DISTRICT, OrgKind.STREET, OrgKind.COMMUNITY}
+from .selectors import outlines
 
 
 @login_required
 @cache_control(private=True, max_age=3600)
 def boundaries(request):
     """Area outlines as GeoJSON, simplified for display (about 5 m)."""
-    kind = request.GET.get("kind", OrgKind.STREET)
-    if kind not in BOUNDARY_KINDS:
-        kind = OrgKind.STREET
-    features = [
-        {
-            "type": "Feature",
-            "properties": {"id": b.organization_id, "name": b.organization.name, "code": b.organization.code},
-            "geometry": json.loads(b.geometry.simplify(0.00005, preserve_topology=True).geojson),
-        }
-        for b in Boundary.objects.filter(organization__kind=kind).select_related("organization")
-    ]
-    return JsonResponse({"type": "FeatureCollection", "features": features})
+    return JsonResponse(outlines(request.GET.get("kind", OrgKind.STREET)))
 
 
 def map_settings() -> dict:

@@ -14,6 +14,8 @@ def _test_settings(settings):
     """Production serves hashed files after collectstatic; tests render templates without collecting.
     Password hashing at production strength would make every user fixture take seconds."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The public channel's limits count per address in Redis across tests: its own tests set them low.
+    settings.PUBLIC_REPORTS_PER_HOUR = settings.OPEN311_READS_PER_MINUTE = 100_000
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
