@@ -6,7 +6,6 @@ Every viewset of the API derives from one of the two bases, and a test checks th
 city's reference layers that every member of staff may read whole (areas, unit grids, the component census;
 docs/api.md)."""
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import viewsets
 from rest_framework.authtoken.models import Token
@@ -16,6 +15,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from citymgmt.authentication import ExpiringTokenAuthentication, TokenThrottle, token_lifetime
+
+from .services import issue_token
 
 
 class ScopedViewSet(viewsets.GenericViewSet):
@@ -48,8 +49,7 @@ class TokenView(ObtainAuthToken):
         user = serializer.validated_data["user"]
         if user.must_change_password or user.password_expired:
             raise PermissionDenied(_("Change your password on the web first."))
-        Token.objects.filter(user=user, created__lt=timezone.now() - token_lifetime()).delete()
-        token, _created = Token.objects.get_or_create(user=user)
+        token = issue_token(user)
         return Response({"token": token.key, "expires": token.created + token_lifetime()})
 
     def delete(self, request, *args, **kwargs):

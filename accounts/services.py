@@ -1,7 +1,12 @@
 """Writes to organizations and users. Views, the admin's actions and commands call these."""
 
+import datetime as dt
+
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from .choices import OrgKind, Role
 from .models import Organization, User
@@ -42,3 +47,11 @@ def create_user(
     user.save()
     user.groups.set(Group.objects.filter(name__in=roles))
     return user
+
+
+def issue_token(user: User) -> Token:
+    """The user's API token, a new one once the old has expired (``API_TOKEN_HOURS`` after issue)."""
+    lifetime = dt.timedelta(hours=settings.API_TOKEN_HOURS)
+    Token.objects.filter(user=user, created__lt=timezone.now() - lifetime).delete()
+    token, _created = Token.objects.get_or_create(user=user)
+    return token

@@ -62,6 +62,7 @@ class ReportForm(forms.Form):
     reporter_phone = forms.CharField(label=_("Reporter phone"), required=False, max_length=32)
     self_handled = forms.BooleanField(label=_("Handled on the spot"), required=False)
     photos = PhotosField(label=_("Photos"), kind=AttachmentKind.BEFORE)
+    after_photos = PhotosField(label=_("Photos after handling on the spot"), kind=AttachmentKind.AFTER)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, user: User, scheme: str, **kwargs):
@@ -78,7 +79,7 @@ class ReportForm(forms.Form):
             self.initial.setdefault("source", CaseSource.SUPERVISOR)
         else:
             self.fields["source"].choices = [c for c in CaseSource.choices if c[0] != CaseSource.SUPERVISOR]
-            del self.fields["self_handled"]
+            del self.fields["self_handled"], self.fields["after_photos"]
 
     def clean(self):
         data = super().clean()

@@ -163,7 +163,7 @@ def case_report(request):
                 reporter_name=data["reporter_name"],
                 reporter_phone=data["reporter_phone"],
                 self_handled=data.get("self_handled", False),
-                photos=data["photos"],
+                photos=data["photos"] + data.get("after_photos", []),
             )
         except ValidationError as error:
             form.add_error(None, error_text(error))

@@ -67,9 +67,11 @@ def service_account(username: str, name: str) -> User:
     return account
 
 
-def issue_key(*, name: str, source: str = CaseSource.PUBLIC, rate_per_minute: int = 30) -> tuple[ApiKey, str]:
-    """A new key; the key itself is returned once and never stored."""
-    raw = secrets.token_urlsafe(32)
+def issue_key(
+    *, name: str, source: str = CaseSource.PUBLIC, rate_per_minute: int = 30, raw: str = ""
+) -> tuple[ApiKey, str]:
+    """A new key; the key itself is returned once and never stored (``raw``: a given key, for the demo)."""
+    raw = raw or secrets.token_urlsafe(32)
     with transaction.atomic():
         account = service_account(f"api-{secrets.token_hex(4)}", _("Integration: %(name)s") % {"name": name})
         key = ApiKey.objects.create(

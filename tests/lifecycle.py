@@ -1,9 +1,13 @@
 """Helpers to build cases and walk them through the state machine in tests."""
 
 import datetime as dt
+import io
 from zoneinfo import ZoneInfo
 
-from cases.choices import CaseSource, CaseState
+from PIL import Image
+
+from cases.attachments import Photo
+from cases.choices import AttachmentKind, CaseSource, CaseState
 from cases.services import perform, report_case
 from classification.models import Category
 
@@ -20,7 +24,16 @@ def garbage():
     return Category.objects.get(major__scheme="gbt47678.5-2026", name="暴露垃圾")
 
 
+def photo_after():
+    """A photo taken after handling: what a problem handled on the spot is reported with."""
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (90, 160, 90)).save(out, "JPEG")
+    return [Photo(name="after.jpg", content=out.getvalue(), kind=AttachmentKind.AFTER, extension="jpg")]
+
+
 def new_case(users, city, *, by="intake_operator", source=CaseSource.HOTLINE, area=None, now=None, **extra):
+    if extra.get("self_handled") and "photos" not in extra:
+        extra["photos"] = photo_after()  # handled on the spot: shown by a photo after
     case, created = report_case(
         actor=getattr(users, by),
         source=source,

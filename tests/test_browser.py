@@ -20,7 +20,7 @@ def signed_in(playwright, live_server, username, **page_options):
         executable_path=shutil.which("chromium"),
         args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
     )
-    page = browser.new_page(**page_options)
+    page = browser.new_context(**page_options).new_page()  # its context may open further pages
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)

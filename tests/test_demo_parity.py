@@ -17,7 +17,7 @@ from demo.organizations import build_demo_organizations, create_demo_accounts, c
 from demo.rules import build_demo_rules
 from evaluation.models import SnapshotRow
 from evaluation.services import compute_snapshot, start_snapshot
-from tests.lifecycle import at
+from tests.lifecycle import at, photo_after
 
 pytestmark = pytest.mark.django_db
 END = at(2026, 11, 20, 18)
@@ -120,6 +120,7 @@ def replay(story):
         location=case.location,
         address=case.address,
         self_handled=case.self_handled,
+        photos=photo_after() if case.self_handled else (),
         now=case.reported_at,
     )
     assert created

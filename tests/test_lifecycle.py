@@ -12,7 +12,7 @@ from cases.services import flag_overdue, perform
 from cases.workflow import TRANSITIONS, IllegalTransition, NotNow, replay
 from demo.geometry import lonlat
 from notifications.models import Notification
-from tests.lifecycle import PATH, S, advance, at, new_case
+from tests.lifecycle import PATH, S, advance, at, new_case, photo_after
 
 pytestmark = pytest.mark.django_db
 
@@ -62,10 +62,13 @@ def test_a_supervisor_report_skips_verification(users, city):
 
 
 def test_self_handled_report_is_closed_at_once_and_counted_apart(users, city):
-    case = new_case(users, city, by="supervisor", self_handled=True)
+    with pytest.raises(ValidationError):  # handled on the spot: shown by a photo after
+        new_case(users, city, by="supervisor", self_handled=True, photos=[])
+    case = new_case(users, city, by="supervisor", self_handled=True, photos=photo_after())
+    assert case.attachments.get().kind == "after"
     assert (case.state, case.self_handled, case.closure_type) == (S.CLOSED, True, ClosureType.NORMAL)
     with pytest.raises(ValidationError):
-        new_case(users, city, by="intake_operator", self_handled=True)
+        new_case(users, city, by="intake_operator", self_handled=True, photos=photo_after())
 
 
 # --- every legal transition -----------------------------------------------------------------------------

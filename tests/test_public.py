@@ -3,18 +3,20 @@ public report page and follow-up page, API keys, limits and blocking."""
 
 import io
 import random
+import shutil
 import uuid
 import xml.etree.ElementTree as ET
 
 import pytest
 from django.core import signing
+from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
 from cases.attachments import check_photos
 from cases.choices import AttachmentKind, CaseSource, CaseState
 from cases.models import Case
-from public import services
+from public import selectors, services
 from public.forms import CAPTCHA_SALT
 from public.models import Block, PublicReport
 
@@ -200,7 +202,7 @@ def test_a_district_desk_cannot_open_another_districts_public_side(client, users
     assert client.get(reverse("public-case", args=[Case.objects.get(number=number).pk])).status_code == 404
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_existing_georeport_v2_client_reads_services_and_requests(live_server, users, city):
     import requests
     from georeport import GeoReport
@@ -226,3 +228,38 @@ def test_an_existing_georeport_v2_client_reads_services_and_requests(live_server
     assert requests.get(found["media_url"], timeout=30).headers["Content-Type"] == "image/jpeg"
     discovery = requests.get(f"{root}/discovery.json", timeout=30).json()
     assert discovery["endpoints"][0]["specification"] == "http://wiki.open311.org/GeoReport_v2"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is installed by ./dev")
+def test_a_citizen_reports_from_a_phone_and_follows_the_case_to_closure(live_server, users, city, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    picture = tmp_path / "litter.jpg"
+    Image.new("RGB", (1200, 900), (90, 120, 160)).save(picture, "JPEG")
+    point, code = city.grid11.geometry.point_on_surface, garbage().full_code
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
+        page = browser.new_context(
+            viewport={"width": 390, "height": 844},
+            is_mobile=True,
+            geolocation={"latitude": point.y, "longitude": point.x},
+            permissions=["geolocation"],
+        ).new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{live_server.url}/public/")
+        page.select_option("#id_category", code)
+        page.fill("#id_description", "公交站旁垃圾没人清")
+        page.set_input_files("#id_photos", str(picture))
+        page.click("#locate-me")
+        page.wait_for_selector(".leaflet-marker-icon")
+        page.click("button[type=submit]")
+        page.wait_for_url("**/public/track/**")
+        number = page.url.split("number=")[1]
+        browser.close()
+    case = Case.objects.get(number=number)
+    assert case.source == CaseSource.PUBLIC and case.grid == city.grid11 and not errors
+    case = advance(case, users, city, CaseState.CLOSED)
+    followed = Client().get(reverse("public-track"), {"number": number}).content.decode()
+    assert str(selectors.PUBLIC_STATES[CaseState.CLOSED]) in followed and city.gov1.name in followed

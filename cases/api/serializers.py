@@ -49,6 +49,7 @@ class CaseListSerializer(serializers.ModelSerializer):
             "category",
             "urgency",
             "address",
+            "description",
             "longitude",
             "latitude",
             "grid",
@@ -130,7 +131,6 @@ class CaseDetailSerializer(CaseListSerializer):
     class Meta(CaseListSerializer.Meta):
         fields = [
             *CaseListSerializer.Meta.fields,
-            "description",
             "component_code",
             "community",
             "platform",
@@ -172,6 +172,9 @@ class CaseCreateSerializer(serializers.Serializer):
         max_length=64, required=False, help_text=_("Or the Idempotency-Key header: the same key gives the same case.")
     )
     photos = PhotoListField(required=False, default=list)
+    after_photos = PhotoListField(
+        required=False, default=list, help_text=_("For a problem handled on the spot: the photos after.")
+    )
 
     def validate(self, data):
         if ("longitude" in data) != ("latitude" in data):

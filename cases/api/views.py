@@ -18,7 +18,7 @@ from ..choices import AttachmentKind
 from ..models import Case, Decision
 from ..selectors import CaseFilter, visible_cases
 from ..services import access_case, liaison, perform, report_case
-from ..services.core import authorize
+from ..services.core import already_taken, authorize
 from ..workflow import ACTIONS, TRANSITIONS
 from .serializers import (
     ACTION_SERIALIZERS,
@@ -58,6 +58,10 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
             return CaseCreateSerializer
         return CaseListSerializer
 
+    def detail_response(self, request, pk, status_code=status.HTTP_200_OK):
+        case = get_object_or_404(self.get_queryset(), pk=pk)
+        return Response(CaseDetailSerializer(case, context={"request": request}).data, status=status_code)
+
     @extend_schema(
         request=CaseCreateSerializer,
         responses={201: CaseDetailSerializer, 200: CaseDetailSerializer},
@@ -76,13 +80,11 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
             actor=request.user,
             idempotency_key=key,
             location=location,
-            photos=check_photos(data.pop("photos"), AttachmentKind.BEFORE),
+            photos=check_photos(data.pop("photos"), AttachmentKind.BEFORE)
+            + check_photos(data.pop("after_photos"), AttachmentKind.AFTER),
             **data,
         )
-        return Response(
-            CaseDetailSerializer(self.get_queryset().get(pk=case.pk), context={"request": request}).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        )
+        return self.detail_response(request, case.pk, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 def _make_action(name):
@@ -98,16 +100,18 @@ def _make_action(name):
         f"anyone else.",
     )
     def handler(self, request, pk=None):
-        authorize(TRANSITIONS[name], request.user, access_case(request.user, pk))  # 403 or 409 before the input
+        key = request.headers.get("Idempotency-Key", "")[:64]
+        case = access_case(request.user, pk)
+        if key and already_taken(case, request.user, key):  # a retry from a phone's queue: done already
+            return self.detail_response(request, case.pk)
+        authorize(TRANSITIONS[name], request.user, case)  # 403 or 409 before the input
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         params = dict(serializer.validated_data)
         files = request.FILES.getlist("photos") if hasattr(request, "FILES") else []
         params["photos"] = check_photos(files or params.get("photos", []), TRANSITIONS[name].photo_kind)
-        case = perform(case_id=pk, action=name, actor=request.user, **params)
-        return Response(
-            CaseDetailSerializer(get_object_or_404(self.get_queryset(), pk=case.pk), context={"request": request}).data
-        )
+        case = perform(case_id=pk, action=name, actor=request.user, client_key=key, **params)
+        return self.detail_response(request, case.pk)
 
     handler.__name__ = f"action_{name}"
     return drf_action(detail=True, methods=["post"], url_path=name, url_name=name, serializer_class=serializer_class)(

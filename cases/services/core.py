@@ -231,14 +231,18 @@ def perform(
     now: dt.datetime | None = None,
     note: str = "",
     photos: Iterable[Any] = (),
+    client_key: str = "",
     **params: Any,
 ) -> Case:
     """Take ``action`` on a case. Raises Http404, PermissionDenied, a Conflict (IllegalTransition, NotNow)
-    or ValidationError; on any of them nothing is written."""
+    or ValidationError; on any of them nothing is written. A ``client_key`` this actor already used on this
+    case (a retried submission from a phone's queue) takes nothing and returns the case as it is."""
     if action not in TRANSITIONS or action == Action.REPORT:
         raise ValidationError(_("Unknown action “%(action)s”.") % {"action": action})
     with transaction.atomic():
         case = access_case(actor, case_id, lock=True)
+        if client_key and already_taken(case, actor, client_key):
+            return case
         move = Move(
             case=case,
             actor=actor,
@@ -249,9 +253,15 @@ def perform(
             note=note,
             photos=list(photos),
         )
+        if client_key:
+            move.data["client_key"] = client_key
         move.was = ledger.before(case, move.steps)
         persist(move, decide(move, **params))
     return case
+
+
+def already_taken(case: Case, actor: User, client_key: str) -> bool:
+    return case.events.filter(actor=actor, data__client_key=client_key).exists()
 
 
 # --- what handlers share --------------------------------------------------------------------------------------

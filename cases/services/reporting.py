@@ -23,7 +23,7 @@ from citymgmt.errors import Conflict
 from classification.models import Category
 from gis.geocoding import OutsideCity, locate
 
-from ..choices import SUPERVISOR_SOURCES, CaseSource, CaseState, ClosureType, Stage
+from ..choices import SUPERVISOR_SOURCES, AttachmentKind, CaseSource, CaseState, ClosureType, Stage
 from ..models import Case, CaseSequence
 from ..workflow import TRANSITIONS, Action
 from .core import Move, World, acting_role, persist
@@ -133,6 +133,9 @@ def _create_case(
         raise ValidationError({"description": _("Describe the problem.")})
     if self_handled and source != CaseSource.SUPERVISOR:
         raise ValidationError({"self_handled": _("Only a supervisor's own report can be handled on the spot.")})
+    photos = list(photos)
+    if self_handled and not any(p.kind == AttachmentKind.AFTER for p in photos):
+        raise ValidationError({"after_photos": _("A problem handled on the spot needs a photo after handling.")})
     now = now or timezone.now()
     with transaction.atomic():
         case = Case(

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,7 @@ from cases.services.reporting import missed_by
 from cases.worktime import current_calendar, day_range, month_end
 from citymgmt.errors import Conflict
 from gis.models import Grid
+from notifications.services import notify
 
 from ..choices import RecheckResult
 from ..models import Recheck, RecheckDraw
@@ -38,12 +40,13 @@ class AlreadyRechecked(Conflict):
 
 
 def population(month: dt.date):
-    """The closed city-appearance cases of ``month`` (closed as fixed: normally or late)."""
+    """The closed city-appearance cases of ``month`` (closed as fixed: normally or late), and every problem a
+    supervisor handled on the spot (自处理: no unit and no check stood behind it, so it is sampled too)."""
     return Case.objects.filter(
+        Q(category__major__city_appearance=True) | Q(self_handled=True),
         state=CaseState.CLOSED,
         closure_type__in=(ClosureType.NORMAL, ClosureType.OVERDUE),
         closed_at__range=day_range(month, month_end(month)),
-        category__major__city_appearance=True,
     )
 
 
@@ -157,6 +160,13 @@ def draw(
         load[supervisor] += 1
         rechecks.append(Recheck(draw=record, case=case, supervisor_id=supervisor, due_on=due))
     Recheck.objects.bulk_create(rechecks)
+    for supervisor, count in Counter(r.supervisor_id for r in rechecks).items():  # their field app lists them
+        notify(
+            case=None,
+            user=User(pk=supervisor),
+            kind="task",
+            message=_("%(n)d rechecks sent to you, due %(due)s.") % {"n": count, "due": due.isoformat()},
+        )
     return record
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.models import Organization, User
+from cases.choices import CaseSource
 from cases.models import Case
 from cases.worktime import month_end
 from demo import bulk, workers
@@ -23,11 +24,17 @@ from demo.organizations import (
 from demo.rules import build_demo_rules
 from demo.sampling import build_demo_sampling
 from evaluation.services import compute_snapshot, months_back, previous_month, start_snapshot
+from public.choices import Channel
+from public.models import PublicReport
+from public.services import issue_key
 
 
 def compute_month(month) -> int:
     """The indicators of one past month (a snapshot as of now), as the monthly beat computes them."""
     return compute_snapshot(start_snapshot(start=month, end=month_end(month))).pk
+
+
+DEMO_OPEN311_KEY = "demo-open311-key"  # the demo's 12345 hotline integration; issue real keys in the admin
 
 
 class Command(BaseCommand):
@@ -72,6 +79,7 @@ class Command(BaseCommand):
             create_demo_accounts(city, password)
             staff = create_demo_staff(city, password, seed)
             counts = build_demo_surroundings(city, seed, staff.get(Role.SUPERVISOR, []))
+            issue_key(name="12345 热线（演示）", source=CaseSource.HOTLINE, rate_per_minute=600, raw=DEMO_OPEN311_KEY)
             self.step(
                 _(
                     "%(orgs)d organizations, %(grids)d unit grids, %(roads)d roads, %(places)d markets and "
@@ -90,6 +98,10 @@ class Command(BaseCommand):
                 )
 
             totals = generate_history(months=months, seed=seed, scale=scale, progress=progress, processes=processes)
+            PublicReport.objects.bulk_create(  # the history's public reports, followed on the public page
+                PublicReport(case_id=pk, channel=Channel.WEB)
+                for pk in Case.objects.filter(source=CaseSource.PUBLIC).values_list("pk", flat=True).iterator()
+            )
             bulk.analyze()  # the planner's statistics of the tables just filled, before the indicators read them
             self.step(_("case history: %(cases)d reports, %(dispatches)d dispatched") % totals, started)
             sampled = build_demo_sampling(seed=seed, months=months)
@@ -111,3 +123,7 @@ class Command(BaseCommand):
         for user in User.objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS]).order_by("pk"):
             roles = ", ".join(str(Role(name).label) for name in user.roles)
             self.stdout.write(f"  {user.username:<12} {user.organization}  ({roles})")
+        self.stdout.write(
+            _("Supervisors' field app: /field/ · public page: /public/ · Open311: /open311/v2/ (api_key %(key)s)")
+            % {"key": DEMO_OPEN311_KEY}
+        )
