@@ -247,6 +247,7 @@ class CaseEvent(models.Model):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
         ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["action", "at"], name="event_action_at")]  # the live counters
 
     def __str__(self):
         return f"{self.case} {self.action} {self.from_state}→{self.to_state}"

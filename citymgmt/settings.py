@@ -248,8 +248,8 @@ STATIC_ROOT = VAR_DIR / "static"
 NODE_MODULES = BASE_DIR / "node_modules"
 FRONTEND_PACKAGES = {
     "vendor/markercluster": "leaflet.markercluster/dist",
-    "vendor/chartjs": "chart.js/dist",
     "vendor/idb": "idb/build",
+    "vendor/echarts": "echarts/dist",
 }
 STATICFILES_DIRS = [BASE_DIR / "static"] + [
     (prefix, NODE_MODULES / path) for prefix, path in FRONTEND_PACKAGES.items() if (NODE_MODULES / path).is_dir()

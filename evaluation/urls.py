@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("screen/", views.screen, name="command-screen"),
     path("cases/", views.indicator_cases, name="indicator-cases"),
     path("compute/", views.compute, name="dashboard-compute"),
     path("assessments/", views.assessments, name="assessments"),

@@ -22,7 +22,7 @@ from cases.worktime import month_end, month_named
 from citymgmt.queue import enqueue
 from citymgmt.spreadsheets import workbook
 
-from . import indicators, services
+from . import indicators, live, services
 from .models import Bulletin, OtherAssessment, Snapshot, SnapshotStatus
 from .selectors import KEY_RATES, ids_in_scope, month_snapshot, ranking, scored_rows, sees_whole_city, trend
 from .tasks import compute_snapshot, generate_bulletin
@@ -229,3 +229,40 @@ def history(request, object_type, object_id):
             "rates": list(rates.items()),
         },
     )
+
+
+@role_required(*OFFICE_ROLES)
+def screen(request):
+    """The live command center (大屏) for a wall: the city's, or the viewer's district's."""
+    wall = live.screen_for(request.user)
+    outlines = f"{reverse('gis-boundaries')}?kind={'street' if wall.district else 'district'}"
+    context = {
+        "wall": wall,
+        "outlines": outlines,
+        "counter_labels": [
+            ("reported", _("Reported")),
+            ("registered", _("Registered")),
+            ("dispatched", _("Dispatched")),
+            ("handled", _("Handled")),
+            ("overdue", _("Overdue now")),
+            ("closed", _("Closed")),
+        ],
+        "legend": [
+            ("intake", _("At intake")),
+            ("handling", _("With a unit")),
+            ("checking", _("Being checked")),
+            ("overdue", _("Overdue")),
+            ("new", _("Just reported")),
+            ("camera", _("Camera")),
+        ],
+        "screen_text": {
+            "live": _("Live"),
+            "reconnecting": _("Reconnecting… the figures are shown again once up to date"),
+            "month": _("this month %s"),
+            "open": _("open %s"),
+            "hours": _("%s h"),
+            "cases": _("cases"),
+            "rate": _("on time %"),
+        },
+    }
+    return render(request, "evaluation/screen.html", context)

@@ -64,7 +64,12 @@ def test_every_page_renders_with_debug_off_after_collectstatic(production, users
             url = reverse(name[0], args=name[1:]) if isinstance(name, tuple) else reverse(name)
             response = client.get(url)
             assert response.status_code == 200, (who, url, response.status_code)
-    for asset in ("vendor/chartjs/chart.umd.js", "vendor/markercluster/leaflet.markercluster.js", "leaflet/leaflet.js"):
+    for asset in (
+        "vendor/echarts/echarts.min.js",
+        "vendor/idb/umd.js",
+        "vendor/markercluster/leaflet.markercluster.js",
+        "leaflet/leaflet.js",
+    ):
         url = staticfiles_storage.url(asset)
         assert ".js" in url and url != f"/static/{asset}", url  # a hashed name from the manifest
         response = anonymous.get(url)

@@ -1,6 +1,11 @@
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
+import asyncio
 
-from notifications.realtime import organization_group, user_group
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.core.exceptions import PermissionDenied
+
+from evaluation import live
+from notifications.realtime import organization_group, screen_group, user_group
 
 
 class UserEventsConsumer(AsyncJsonWebsocketConsumer):
@@ -24,3 +29,67 @@ class UserEventsConsumer(AsyncJsonWebsocketConsumer):
 
     async def event_message(self, event):
         await self.send_json(event["payload"])
+
+
+class ScreenConsumer(AsyncJsonWebsocketConsumer):
+    """A wall screen (the city's, or a district's): the whole state when it connects — so also after every
+    reconnection or server restart — then each case's move as it is committed, the counters read again
+    within a second after a burst of moves, the slower panels every few seconds, and everything each minute
+    (the beat flags overdue cases without moving them)."""
+
+    AFTER = {"counters": 0.3, "panels": 3.0}
+    READERS = {"counters": live.counters, "panels": live.panels}
+    EVERY = 60.0
+
+    async def connect(self):
+        user = self.scope["user"]
+        if not user.is_authenticated:
+            await self.close(code=4401)
+            return
+        try:
+            self.screen = await database_sync_to_async(live.screen_for)(user)
+        except PermissionDenied:
+            await self.close(code=4403)
+            return
+        self.group = screen_group(self.screen.district.pk if self.screen.district else None)
+        self.dirty: set[str] = set()
+        self.running: dict[str, asyncio.Task] = {}
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.send_json(await database_sync_to_async(live.full_state)(self.screen))
+        self.clock = asyncio.ensure_future(self.every_minute())
+
+    async def disconnect(self, code):
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+        for task in [*getattr(self, "running", {}).values(), getattr(self, "clock", None)]:
+            if task is not None:
+                task.cancel()
+
+    async def event_message(self, event):
+        await self.send_json(event["payload"])
+        for name in self.AFTER:
+            self.refresh(name)
+
+    def refresh(self, name: str) -> None:
+        self.dirty.add(name)
+        if name not in self.running:
+            self.running[name] = asyncio.ensure_future(self.send_fresh(name))
+
+    async def send_fresh(self, name: str) -> None:
+        """Read and send ``name`` until no move came in meanwhile (a move arriving during the read, whose
+        commit the read may not have seen, marks it dirty again)."""
+        try:
+            while name in self.dirty:
+                await asyncio.sleep(self.AFTER[name])
+                self.dirty.discard(name)
+                data = await database_sync_to_async(self.READERS[name])(self.screen)
+                await self.send_json({"kind": name, name: data})
+        finally:
+            self.running.pop(name, None)
+
+    async def every_minute(self) -> None:
+        while True:
+            await asyncio.sleep(self.EVERY)
+            for name in self.AFTER:
+                self.refresh(name)

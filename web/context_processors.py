@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import Role
+from accounts.choices import OFFICE_ROLES, Role
 from cases.views import AGENDA_ROLES
 from evaluation.views import VIEWERS
 from notifications.models import Notification
@@ -24,9 +24,11 @@ def navigation(request):
     if user.is_superuser or user.has_role(*SAMPLING_STAFF):
         items.append((_("Sampling"), reverse("sampling-library")))
     if user.has_role(Role.SUPERVISOR):
-        items.append((_("My tasks"), reverse("sampling-my-work")))
+        items += [(_("My tasks"), reverse("sampling-my-work")), (_("Field app"), reverse("field-app"))]
     if user.is_superuser or user.has_role(*VIEWERS):
         items.append((_("Evaluation"), reverse("dashboard")))
+    if user.is_superuser or user.has_role(*OFFICE_ROLES):
+        items.append((_("Command screen"), reverse("command-screen")))
     if user.is_staff:
         items += [(_("Administration"), reverse("admin:index")), (_("API"), reverse("api-docs"))]
     return {"nav_items": items, "unread_notices": Notification.objects.for_user(user).unread().count()}

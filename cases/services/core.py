@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.choices import OrgKind, Role
 from accounts.models import Organization, User
 from accounts.scope import in_scope
+from notifications.realtime import announce
 from notifications.services import notify
 
 from .. import ledger
@@ -173,6 +174,7 @@ def persist(move: Move, from_state: str) -> CaseEvent:
         store_photos(move.case, event, move.photos, move.actor)
     for organization, user, kind, message in move.notices:
         notify(case=move.case, organization=organization, user=user, kind=kind, message=message)
+    transaction.on_commit(partial(announce, move.case, move.action))  # the wall screens
     return event
 
 
