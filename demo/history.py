@@ -191,9 +191,13 @@ class HistoryGenerator:
 
     def _grid_weights(self):
         rng = self.rng
+        size = max(max(c, r) for c, r in self.cells) + 1 if self.cells else 0
+        low, high = 0.05 * size, 0.95 * size  # within the city, whatever its size
         centers = [
-            (rng.uniform(10, 176), rng.uniform(10, 176), rng.uniform(4, 14), rng.uniform(2, 8)) for _ in range(HOTSPOTS)
+            (rng.uniform(low, high), rng.uniform(low, high), rng.uniform(4, 14), rng.uniform(2, 8))
+            for _ in range(HOTSPOTS)
         ]
+        self.hot_centers = centers  # (column, row, spread, height): what the hot-spot analysis should find
         general = [
             0.4 + sum(h * math.exp(-((c - x) ** 2 + (r - y) ** 2) / (2 * s * s)) for x, y, s, h in centers)
             for c, r in self.cells
@@ -203,6 +207,7 @@ class HistoryGenerator:
             col = (place.location.x - lonlat(0, 0)[0]) / (lonlat(1, 0)[0] - lonlat(0, 0)[0])
             row = (lonlat(0, 0)[1] - place.location.y) / (lonlat(0, 0)[1] - lonlat(0, 1)[1])
             market_cells.append((col, row))
+        self.market_cells = market_cells
         market = [
             w + sum(10 * math.exp(-((c - x) ** 2 + (r - y) ** 2) / 8) for x, y in market_cells)
             for w, (c, r) in zip(general, self.cells, strict=True)

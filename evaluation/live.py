@@ -28,8 +28,8 @@ COUNTED = {  # counter → the event that makes it
     "closed": "close",
 }
 MAP_LIMIT = 5000  # open cases drawn on the screen's map
-OVERDUE_ROWS = 12
-RANKED_UNITS = 10
+OVERDUE_ROWS = 10
+RANKED_UNITS = 8
 MIN_TASKS = 5  # a unit is ranked once it had this many tasks in the month
 
 

@@ -263,6 +263,7 @@ def screen(request):
             "hours": _("%s h"),
             "cases": _("cases"),
             "rate": _("on time %"),
+            "other": _("Other"),
         },
     }
     return render(request, "evaluation/screen.html", context)

@@ -12,6 +12,7 @@
   const map = echarts.init(document.getElementById("screen-map"), null, { renderer: "canvas" });
   const units = echarts.init(document.getElementById("units-chart"));
   const categories = echarts.init(document.getElementById("category-chart"));
+  [map, units, categories].forEach((c) => new ResizeObserver(() => c.resize()).observe(c.getDom()));
   const cases = new Map();  // id → {number, state, overdue, at, fresh}
   let cameras = [];
 
@@ -72,8 +73,10 @@
       series: [{ type: "bar", data: ranked.map((u) => u.rate), itemStyle: { color: "#37d67a" },
         label: { show: true, position: "right", color: "#e6f0fa", fontSize: 15, formatter: "{c}%" } }],
     });
+    const top = p.categories.slice(0, 6);
+    const rest = p.categories.slice(6).reduce((n, c) => n + c.value, 0);
     categories.setOption({
-      series: [{ type: "pie", radius: ["38%", "68%"], data: p.categories.slice(0, 8),
+      series: [{ type: "pie", radius: ["35%", "62%"], data: rest ? [...top, { name: T.other, value: rest }] : top,
         label: { color: "#e6f0fa", fontSize: 15, formatter: "{b} {d}%" } }],
     });
     document.getElementById("on-duty").replaceChildren(...p.on_duty.map((d) => {
@@ -140,5 +143,4 @@
 
   setInterval(() => { document.getElementById("clock").textContent = new Date().toLocaleString(); }, 1000);
   setInterval(drawMap, 15000);  // the ripple of a new report fades after a minute
-  window.addEventListener("resize", () => [map, units, categories].forEach((c) => c.resize()));
 })();
