@@ -137,6 +137,7 @@ class CaseFilter(django_filters.FilterSet):
         field_name="reported_at", lookup_expr="date__lte", label=_("Reported until")
     )
     overdue = django_filters.BooleanFilter(method="is_overdue", label=_("Overdue"))
+    grid = django_filters.CharFilter(field_name="grid__code", label=_("Unit grid"))
     queue = django_filters.ChoiceFilter(
         choices=[(q.name, q.label) for q in QUEUES], method="in_queue", label=_("Queue")
     )

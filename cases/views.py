@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,7 @@ from accounts.choices import DESK_ROLES, Role
 from accounts.decorators import role_required
 from accounts.models import Organization
 from citymgmt.errors import Conflict
-from citymgmt.spreadsheets import workbook
+from citymgmt.spreadsheets import download, workbook
 from dispatch.services import suggest_unit
 from gis.selectors import nearby_components
 from gis.views import map_settings
@@ -57,11 +57,7 @@ def case_list_page(request, cases, title=None):
     """The case list (or its Excel export) of ``cases``, narrowed by the filters in the query string."""
     cases = CaseFilter(request.GET, queryset=cases, request=request)
     if request.GET.get("export") == "xlsx":
-        response = HttpResponse(
-            cases_workbook(cases.qs), content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        )
-        response["Content-Disposition"] = f'attachment; filename="cases-{timezone.localdate():%Y%m%d}.xlsx"'
-        return response
+        return download(cases_workbook(cases.qs), f"cases-{timezone.localdate():%Y%m%d}.xlsx")
     page = Paginator(with_step_start(cases.qs), 50).get_page(request.GET.get("page"))
     now = timezone.now()
     for case in page:
@@ -274,11 +270,7 @@ def liaison_agenda(request):
             }
             for d in selectors.follow_ups(request.user, day_range(month, month_end(month))[0])
         ]
-        response = HttpResponse(
-            workbook(sheets), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="liaison-{month:%Y-%m}.xlsx"'
-        return response
+        return download(workbook(sheets), f"liaison-{month:%Y-%m}.xlsx")
     context = {
         "month": month,
         "sections": sections,

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
+from django.http import HttpResponse
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -17,6 +18,9 @@ def neutralize(value: Any) -> Any:
     return value
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def workbook(sheets: Mapping[str, Iterable[Mapping[str, Any]]]) -> bytes:
     """One sheet per entry: its rows (dicts of column → value), every text cell neutralized."""
     out = io.BytesIO()
@@ -25,3 +29,10 @@ def workbook(sheets: Mapping[str, Iterable[Mapping[str, Any]]]) -> bytes:
             frame = pd.DataFrame([{str(k): neutralize(v) for k, v in row.items()} for row in rows])
             frame.to_excel(writer, sheet_name=str(title)[:31], index=False)
     return out.getvalue()
+
+
+def download(content: bytes, filename: str) -> HttpResponse:
+    """A workbook as a download."""
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

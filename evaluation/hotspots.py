@@ -67,14 +67,14 @@ def lattice(district_id: int | None, version: tuple[int, int]) -> Lattice:
     lonlat = np.array([(r[2].x, r[2].y) for r in rows], dtype=float).reshape(-1, 2)
     xy = np.array([(r[3].x, r[3].y) for r in rows], dtype=float).reshape(-1, 2)
     buckets: dict[tuple[int, int], list[int]] = defaultdict(list)
-    cells = np.floor(xy / NEIGHBOUR_M).astype(np.int64)
-    for i, (cx, cy) in enumerate(cells):
-        buckets[(int(cx), int(cy))].append(i)
+    cells = [(int(cx), int(cy)) for cx, cy in np.floor(xy / NEIGHBOUR_M)]
+    for i, cell in enumerate(cells):
+        buckets[cell].append(i)
     start, neighbours = [0], []
     for i, (cx, cy) in enumerate(cells):
-        near = [j for dx in (-1, 0, 1) for dy in (-1, 0, 1) for j in buckets.get((int(cx) + dx, int(cy) + dy), ())]
-        close = [j for j in near if np.hypot(*(xy[j] - xy[i])) <= NEIGHBOUR_M]  # itself included: Gi*
-        neighbours.extend(close)
+        near = np.array([j for dx in (-1, 0, 1) for dy in (-1, 0, 1) for j in buckets.get((cx + dx, cy + dy), ())])
+        close = near[np.hypot(*(xy[near] - xy[i]).T) <= NEIGHBOUR_M]  # itself included: Gi*
+        neighbours.extend(close.tolist())
         start.append(len(neighbours))
     return Lattice(
         ids=ids,

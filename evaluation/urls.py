@@ -5,6 +5,8 @@ from . import views
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("screen/", views.screen, name="command-screen"),
+    path("analysis/hotspots/", views.analysis_hotspots, name="analysis-hotspots"),
+    path("analysis/time/", views.analysis_time, name="analysis-time"),
     path("cases/", views.indicator_cases, name="indicator-cases"),
     path("compute/", views.compute, name="dashboard-compute"),
     path("assessments/", views.assessments, name="assessments"),

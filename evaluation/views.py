@@ -1,5 +1,6 @@
 import datetime as dt
 import json
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,9 +21,10 @@ from cases.selectors import dispute_figures, visible_cases
 from cases.views import case_list_page
 from cases.worktime import month_end, month_named
 from citymgmt.queue import enqueue
-from citymgmt.spreadsheets import workbook
+from citymgmt.spreadsheets import download, workbook
 
-from . import indicators, live, services
+from . import hotspots, indicators, live, patterns, services
+from .forms import AnalysisForm
 from .models import Bulletin, OtherAssessment, Snapshot, SnapshotStatus
 from .selectors import KEY_RATES, ids_in_scope, month_snapshot, ranking, scored_rows, sees_whole_city, trend
 from .tasks import compute_snapshot, generate_bulletin
@@ -135,11 +137,7 @@ def _workbook(month, tables, rates) -> HttpResponse:
         ]
         for title, _object_type, rows in tables
     }
-    response = HttpResponse(
-        workbook(sheets), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="evaluation-{month:%Y-%m}.xlsx"'
-    return response
+    return download(workbook(sheets), f"evaluation-{month:%Y-%m}.xlsx")
 
 
 @role_required(Role.LEADER, Role.ADMINISTRATOR)
@@ -267,3 +265,80 @@ def screen(request):
         },
     }
     return render(request, "evaluation/screen.html", context)
+
+
+def _analysed(request):
+    """The viewer's cases in the asked period and kind, the form, the period and the study area."""
+    form = AnalysisForm(request.GET or None)
+    start, end = form.period()
+    cases = visible_cases(request.user).filter(
+        hotspots.category_filter(**form.kind()), reported_at__date__gte=start, reported_at__date__lte=end
+    )
+    return form, start, end, cases, live.screen_for(request.user).district
+
+
+@role_required(*VIEWERS)
+def analysis_hotspots(request):
+    """Hot and cold spots (Gi*), the density, recurrent locations and the persistence of hot spots."""
+    form, start, end, cases, district = _analysed(request)
+    result = hotspots.analyse(cases, district.pk if district else None)
+    months = services.months_back(start.replace(day=1), 6)
+    lasting = hotspots.persistence(
+        visible_cases(request.user).filter(hotspots.category_filter(**form.kind())),
+        months,
+        district.pk if district else None,
+    )
+    drill = {"reported_from": start.isoformat(), "reported_to": end.isoformat()} | {
+        k: v for k, v in form.kind().items() if v
+    }
+    repeated = hotspots.recurrent(cases)
+    if request.GET.get("format") == "xlsx":
+        sheets = {
+            _("Hot and cold spots"): [
+                {_("Grid"): s.code, _("Cases"): s.count, "Gi* z": s.z, "p": round(s.p, 5), _("Kind"): s.kind}
+                for s in result.spots
+            ],
+            _("Recurrent locations"): [
+                {_("Grid"): r["grid__code"], _("Category"): r["category__name"], _("Cases"): r["n"]} for r in repeated
+            ],
+            _("Persistent hot spots"): [{_("Grid"): r["code"], _("Months hot"): r["months"]} for r in lasting],
+        }
+        return download(workbook(sheets), f"hotspots-{start}-{end}.xlsx")
+    context = {
+        "form": form,
+        "start": start,
+        "end": end,
+        "result": result,
+        "hot": result.hot[:20],
+        "recurrent": repeated,
+        "lasting": lasting[:20],
+        "months": months,
+        "drill": urlencode(drill),
+        "outlines": f"{reverse('gis-boundaries')}?kind={'street' if district else 'district'}",
+        "map_data": {
+            "density": result.density(),
+            "hot": [[*s.lonlat, s.code, s.count, s.z, s.level] for s in result.hot],
+            "cold": [[*s.lonlat, s.code, s.count, s.z, s.level] for s in result.cold],
+            "cases_url": reverse("case-list") + "?" + urlencode(drill),
+        },
+    }
+    return render(request, "evaluation/analysis_hotspots.html", context)
+
+
+@role_required(*VIEWERS)
+def analysis_time(request):
+    """When problems arise and when they are handled: the week's rhythm and the days off."""
+    form, start, end, cases, _district = _analysed(request)
+    context = {
+        "form": form,
+        "start": start,
+        "end": end,
+        "vacuum": patterns.workdays_against_days_off(cases, start, end),
+        "chart_data": {"matrix": patterns.hour_by_weekday(cases), "delay": patterns.delay_by_hour(cases)},
+        "labels": {
+            "days": [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")],
+            "reports": _("Reports"),
+            "hours": _("Hours to handled"),
+        },
+    }
+    return render(request, "evaluation/analysis_time.html", context)

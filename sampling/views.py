@@ -23,7 +23,7 @@ from accounts.decorators import role_required
 from cases.models import Case
 from cases.worktime import month_end, month_named
 from citymgmt.errors import Conflict
-from citymgmt.spreadsheets import workbook
+from citymgmt.spreadsheets import download, workbook
 from classification.models import Category
 from gis.imports import ImportRefused
 from gis.views import map_settings
@@ -333,11 +333,7 @@ def _board_workbook(context) -> HttpResponse:
             for t in context["problems"]["top"]
         ],
     }
-    response = HttpResponse(
-        workbook(sheets), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="sampling-{context["month"]:%Y-%m}.xlsx"'
-    return response
+    return download(workbook(sheets), f"sampling-{context['month']:%Y-%m}.xlsx")
 
 
 @role_required(*STAFF)

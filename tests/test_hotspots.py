@@ -68,3 +68,29 @@ def test_the_analysis_finds_the_planted_hot_spots(django_db_blocker):
     print(f"planted {len(centers)}, found {sum(found)}; hot grids {len(hot)}, {len(false)} where nothing was planted")
     assert sum(found) >= 0.9 * len(centers)
     assert len(false) <= 0.05 * len(hot)
+
+
+def test_the_pages_drill_down_and_export(client, users, city):
+    from django.urls import reverse
+
+    from .lifecycle import new_case
+
+    point = city.grid11.geometry.point_on_surface
+    for _ in range(3):
+        new_case(users, city, area=None, location=point, now=at(2026, 11, 10, 9))
+    client.force_login(users.leader)
+    query = {"start": "2026-11-01", "end": "2026-11-30"}
+    page = client.get(reverse("analysis-hotspots"), query)
+    assert page.status_code == 200 and page.context["result"].counts.sum() == 3
+    assert (
+        "grid=" in page.context["map_data"]["cases_url"] + "grid="
+        and "reported_from=2026-11-01" in page.context["drill"]
+    )
+    drilled = client.get(reverse("case-list"), {"grid": city.grid11.code, "reported_from": "2026-11-01"})
+    assert drilled.status_code == 200 and len(drilled.context["page"].object_list) == 3
+    export = client.get(reverse("analysis-hotspots"), {**query, "format": "xlsx"})
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats") and export.content[:2] == b"PK"
+    timing = client.get(reverse("analysis-time"), query)
+    assert timing.status_code == 200 and sum(n for _d, _h, n in timing.context["chart_data"]["matrix"]) == 3
+    client.force_login(users.unit_operator)
+    assert client.get(reverse("analysis-hotspots")).status_code == 403

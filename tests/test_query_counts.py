@@ -75,6 +75,13 @@ def pages(users, city, histories):
         ("sampling specials", "dispatcher", reverse("sampling-specials")),
         ("sampling rechecks", "dispatcher", reverse("sampling-rechecks") + "?month=2026-10"),
         ("sampling, my tasks", "supervisor", reverse("sampling-my-work")),
+        ("command screen", "dispatcher", reverse("command-screen")),
+        ("analysis hot spots", "leader", reverse("analysis-hotspots") + "?start=2026-11-01&end=2026-11-30"),
+        ("analysis hot spots, district", "district_operator", reverse("analysis-hotspots") + "?start=2026-11-01"),
+        ("analysis time", "leader", reverse("analysis-time") + "?start=2026-11-01&end=2026-11-30"),
+        ("field app", "supervisor", reverse("field-app")),
+        ("public report page", "supervisor", reverse("public-report")),
+        ("public side of a case", "intake_operator", reverse("public-case", args=[case.pk])),
     ]
     api = [
         ("api case list", "dispatcher", "/api/cases/"),
