@@ -4,17 +4,21 @@ matplotlib. Built from one finished snapshot, so its figures are exactly the sna
 import base64
 import datetime as dt
 import io
+import math
 
 from django.core.files.base import ContentFile
 from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from accounts.choices import OrgKind
+from cases.models import Case
 from cases.selectors import dispute_figures
+from gis.models import Boundary
 from sampling import statistics
 from sampling.models import Sample
 
-from . import indicators
+from . import hotspots, indicators, patterns
 from .models import Bulletin, Snapshot
 from .selectors import KEY_RATES, month_snapshot, ranking, trend
 from .services import months_back
@@ -61,6 +65,56 @@ def _chart(points) -> str:
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
 
 
+def _figure(width: float, height: float):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["font.sans-serif"] = [FONT]
+    plt.rcParams["axes.unicode_minus"] = False
+    return plt, *plt.subplots(figsize=(width, height), dpi=150)
+
+
+def _png(plt, fig) -> str:
+    fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+def _hotspot_map(found: hotspots.Analysis) -> str:
+    """The month's reports per grid (grey, darker for more) and its hot spots (red), inside the districts."""
+    plt, fig, ax = _figure(7.2, 4.2)
+    for boundary in Boundary.objects.filter(organization__kind=OrgKind.DISTRICT).select_related("organization"):
+        for polygon in boundary.geometry:
+            x, y = zip(*polygon.exterior_ring.coords, strict=True)
+            ax.plot(x, y, color="#868e96", linewidth=0.6)
+        centre = boundary.geometry.point_on_surface
+        ax.annotate(boundary.organization.name, (centre.x, centre.y), fontsize=7, color="#495057", ha="center")
+    seen = found.counts > 0
+    ax.scatter(*found.grid.lonlat[seen].T, s=1.5, c=found.counts[seen], cmap="Greys", marker="s", linewidths=0)
+    if found.hot:
+        ax.scatter(*zip(*(s.lonlat for s in found.hot), strict=True), s=3, c="#c92a2a", marker="s", linewidths=0)
+    ax.set_aspect(1 / math.cos(math.radians(float(found.grid.lonlat[:, 1].mean()) if found.grid.size else 30)))
+    ax.set_axis_off()
+    return _png(plt, fig)
+
+
+def _week_chart(matrix: list[list[int]]) -> str:
+    """Reports by weekday and hour."""
+    plt, fig, ax = _figure(7.2, 2.2)
+    grid = [[0] * 24 for _ in range(7)]
+    for day, hour, n in matrix:
+        grid[day][hour] = n
+    ax.imshow(grid, cmap="Blues", aspect="auto")
+    ax.set_yticks(range(7), ["周一", "周二", "周三", "周四", "周五", "周六", "周日"])
+    ax.set_xticks(range(0, 24, 2), [f"{h}时" for h in range(0, 24, 2)])
+    ax.tick_params(labelsize=7)
+    return _png(plt, fig)
+
+
 def context(snapshot: Snapshot) -> dict:
     month = snapshot.period_start
     previous = month_snapshot(months_back(month, 2)[0])
@@ -72,6 +126,8 @@ def context(snapshot: Snapshot) -> dict:
     rates = {r.name: r.label for r in indicators.RATES}
     units = ranked("unit")
     points = trend(months_back(month, 12))
+    reported = Case.objects.filter(reported_at__range=indicators.period(snapshot.period_start, snapshot.period_end))
+    found = hotspots.analyse(reported)
     return {
         "snapshot": snapshot,
         "month": month,
@@ -91,6 +147,9 @@ def context(snapshot: Snapshot) -> dict:
             key=lambda s: -(s.row.counts["overdue_now"] + s.row.counts["reworked"]),
         )[:15],
         "chart": _chart(points),
+        "hotspot_map": _hotspot_map(found),
+        "hot_grids": len(found.hot),
+        "week_chart": _week_chart(patterns.hour_by_weekday(reported)),
         "consolidation_trend": [(m, r.get("consolidation_rate")) for m, r in points if r.get("rechecked")],
         "sampled_districts": [
             s for s in ranked("district") if s.row.counts.get("rechecked") or s.row.counts.get("assigned")

@@ -1,6 +1,7 @@
 """Indicator snapshots: immutable results of one computation, with everything needed to trust them later."""
 
 from django.conf import settings
+from django.contrib.gis.db import models as gis_models
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -208,3 +209,24 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.bulletin} → {self.email}"
+
+
+class KeyArea(models.Model):
+    """An area the center watches (a central business district, key roads, a market), drawn on the map or
+    taken from a street or community: its trend and the effect of a campaign are analysed."""
+
+    name = models.CharField(_("name"), max_length=100)
+    geometry = gis_models.MultiPolygonField(_("area"), srid=4326)
+    organization = models.ForeignKey(
+        "accounts.Organization", models.PROTECT, related_name="+", verbose_name=_("kept by")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("key area")
+        verbose_name_plural = _("key areas")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

@@ -12,24 +12,28 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.choices import OFFICE_ROLES, Role
 from accounts.decorators import role_required
 from accounts.models import Organization
+from accounts.scope import restrict
 from cases.selectors import dispute_figures, visible_cases
 from cases.views import case_list_page
 from cases.worktime import month_end, month_named
 from citymgmt.queue import enqueue
 from citymgmt.spreadsheets import download, workbook
+from gis.views import map_settings
 
-from . import hotspots, indicators, live, patterns, services
-from .forms import AnalysisForm
-from .models import Bulletin, OtherAssessment, Snapshot, SnapshotStatus
+from . import areas, hotspots, indicators, live, patterns, services, trends
+from .forms import AnalysisForm, BeforeAfterForm, KeyAreaForm
+from .models import Bulletin, KeyArea, OtherAssessment, Snapshot, SnapshotStatus
 from .selectors import KEY_RATES, ids_in_scope, month_snapshot, ranking, scored_rows, sees_whole_city, trend
 from .tasks import compute_snapshot, generate_bulletin
 
 VIEWERS = OFFICE_ROLES
+FORECAST_LEVELS = [("district", _lazy("Districts")), ("street", _lazy("Streets")), ("major", _lazy("Major categories"))]
 
 
 def _month(value: str | None) -> dt.date:
@@ -277,6 +281,11 @@ def _analysed(request):
     return form, start, end, cases, live.screen_for(request.user).district
 
 
+def _page(form, start, end) -> dict:
+    """What every analysis page shows above its own: the tabs, the filters, the period, the export."""
+    return {"exportable": True, "form": form, "start": start, "end": end}
+
+
 @role_required(*VIEWERS)
 def analysis_hotspots(request):
     """Hot and cold spots (Gi*), the density, recurrent locations and the persistence of hot spots."""
@@ -304,10 +313,7 @@ def analysis_hotspots(request):
             _("Persistent hot spots"): [{_("Grid"): r["code"], _("Months hot"): r["months"]} for r in lasting],
         }
         return download(workbook(sheets), f"hotspots-{start}-{end}.xlsx")
-    context = {
-        "form": form,
-        "start": start,
-        "end": end,
+    context = _page(form, start, end) | {
         "result": result,
         "hot": result.hot[:20],
         "recurrent": repeated,
@@ -329,11 +335,18 @@ def analysis_hotspots(request):
 def analysis_time(request):
     """When problems arise and when they are handled: the week's rhythm and the days off."""
     form, start, end, cases, _district = _analysed(request)
-    context = {
-        "form": form,
-        "start": start,
-        "end": end,
-        "vacuum": patterns.workdays_against_days_off(cases, start, end),
+    vacuum = patterns.workdays_against_days_off(cases, start, end)
+    if request.GET.get("format") == "xlsx":
+        sheets = {
+            _("Reports by hour and weekday"): [
+                {_("Weekday"): d + 1, _("Hour"): h, _("Reports"): n} for d, h, n in patterns.hour_by_weekday(cases)
+            ],
+            _("Working days against days off (per day)"): vacuum,
+            _("Hours from report to handled, by the hour of the report"): patterns.delay_by_hour(cases),
+        }
+        return download(workbook(sheets), f"time-patterns-{start}-{end}.xlsx")
+    context = _page(form, start, end) | {
+        "vacuum": vacuum,
         "chart_data": {"matrix": patterns.hour_by_weekday(cases), "delay": patterns.delay_by_hour(cases)},
         "labels": {
             "days": [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")],
@@ -342,3 +355,85 @@ def analysis_time(request):
         },
     }
     return render(request, "evaluation/analysis_time.html", context)
+
+
+@role_required(*VIEWERS)
+def analysis_types(request):
+    """High-incidence types: categories by reports against the period before, the Pareto curve, the risers."""
+    form, start, end, _cases, _district = _analysed(request)
+    scoped = visible_cases(request.user).filter(hotspots.category_filter(**form.kind()))
+    found = trends.types(scoped, start, end)
+    if request.GET.get("format") == "xlsx":
+        return download(workbook({_("High-incidence types"): found["rows"]}), f"types-{start}-{end}.xlsx")
+    context = _page(form, start, end) | {
+        **found,
+        "chart_data": {
+            "names": [r["name"] for r in found["rows"][:30]],
+            "counts": [r["now"] for r in found["rows"][:30]],
+            "cumulative": [r["cumulative"] for r in found["rows"][:30]],
+        },
+        "labels": {"reports": _("Reports"), "cumulative": _("Cumulative share %")},
+    }
+    return render(request, "evaluation/analysis_types.html", context)
+
+
+@role_required(*VIEWERS)
+def analysis_forecast(request):
+    """Next month's reports per district, street and major category, with the error measured on past months,
+    and the grids likely to be hot."""
+    form, _start, _end, _cases, district = _analysed(request)
+    scoped = visible_cases(request.user).filter(hotspots.category_filter(**form.kind()))
+    today = timezone.localdate()
+    last_three = services.months_back(today.replace(day=1), 4)[:-1]
+    levels = [(label, trends.forecast(scoped, level, today)) for level, label in FORECAST_LEVELS]
+    if request.GET.get("format") == "xlsx":
+        sheets = {str(label): result["rows"] for label, result in levels}
+        return download(workbook(sheets), f"forecast-{levels[0][1]['target']:%Y-%m}.xlsx")
+    context = _page(form, _start, _end) | {
+        "levels": levels,
+        "likely_hot": hotspots.persistence(scoped, last_three, district.pk if district else None)[:20],
+        "last_three": last_three,
+    }
+    return render(request, "evaluation/analysis_forecast.html", context)
+
+
+@role_required(*VIEWERS)
+def analysis_areas(request):
+    """Key areas: those in the viewer's scope, and a new one drawn on the map or taken from an area."""
+    form = KeyAreaForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = areas.create_area(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            return redirect("analysis-area", pk=made.pk)
+    kept = restrict(KeyArea.objects.all(), request.user, "organization").select_related("created_by")
+    context = {"area_form": form, "areas": kept, "map": map_settings()}
+    return render(request, "evaluation/analysis_areas.html", context)
+
+
+@role_required(*VIEWERS)
+def analysis_area(request, pk):
+    """One key area: its trend over twelve months and the change around a date, tested against noise."""
+    area = get_object_or_404(restrict(KeyArea.objects.all(), request.user, "organization"), pk=pk)
+    kind = AnalysisForm(request.GET or None)
+    cases = areas.inside(visible_cases(request.user).filter(hotspots.category_filter(**kind.kind())), area)
+    today = timezone.localdate()
+    asked = BeforeAfterForm(request.GET if "around" in request.GET else None)
+    around, days = (
+        (asked.cleaned_data["around"], asked.cleaned_data["days"])
+        if asked.is_valid()
+        else (today - dt.timedelta(days=28), 28)
+    )
+    year_ago = (today.replace(day=1) - dt.timedelta(days=335)).replace(day=1)
+    context = {
+        "area": area,
+        "form": kind,
+        "asked": asked if asked.is_bound else BeforeAfterForm(initial={"around": around, "days": days}),
+        "comparison": areas.before_after(cases, around, days),
+        "trend": areas.monthly(cases.filter(reported_at__date__gte=year_ago)),
+        "geometry": area.geometry.geojson,
+        "map": map_settings(),
+    }
+    return render(request, "evaluation/analysis_area.html", context)

@@ -166,7 +166,8 @@ def test_a_verification_task_is_done_from_the_phone(live_server, users, city, ph
         page.fill("article.task textarea", "现场确有垃圾")
         page.click("article.task .yes")
         page.click("[data-tab=outbox]")
-        wait_until(page, "document.getElementById('outbox-count').hidden")
+        wait_until(page, f"document.getElementById('sent').textContent.includes('{case.number}')")  # it arrived
+        assert page.evaluate("document.getElementById('outbox-count').hidden")
         browser.close()
     case.refresh_from_db()
     assert case.state == CaseState.PENDING_REGISTRATION

@@ -1,4 +1,5 @@
 import asyncio
+import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -40,6 +41,8 @@ class ScreenConsumer(AsyncJsonWebsocketConsumer):
     AFTER = {"counters": 0.3, "panels": 3.0}
     READERS = {"counters": live.counters, "panels": live.panels}
     EVERY = 60.0
+    fresh: dict[tuple[str, str], tuple[float, object]] = {}  # the last read of each screen's figures
+    locks: dict[tuple[str, str], asyncio.Lock] = {}
 
     async def connect(self):
         user = self.scope["user"]
@@ -52,7 +55,7 @@ class ScreenConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4403)
             return
         self.group = screen_group(self.screen.district.pk if self.screen.district else None)
-        self.dirty: set[str] = set()
+        self.dirty: dict[str, float] = {}  # what to read again, since when
         self.running: dict[str, asyncio.Task] = {}
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
@@ -72,7 +75,7 @@ class ScreenConsumer(AsyncJsonWebsocketConsumer):
             self.refresh(name)
 
     def refresh(self, name: str) -> None:
-        self.dirty.add(name)
+        self.dirty[name] = time.monotonic()
         if name not in self.running:
             self.running[name] = asyncio.ensure_future(self.send_fresh(name))
 
@@ -82,11 +85,22 @@ class ScreenConsumer(AsyncJsonWebsocketConsumer):
         try:
             while name in self.dirty:
                 await asyncio.sleep(self.AFTER[name])
-                self.dirty.discard(name)
-                data = await database_sync_to_async(self.READERS[name])(self.screen)
-                await self.send_json({"kind": name, name: data})
+                since = self.dirty.pop(name)
+                await self.send_json({"kind": name, name: await self.read(name, since)})
         finally:
             self.running.pop(name, None)
+
+    async def read(self, name: str, since: float):
+        """One read per screen (city or district) and process for all its open sockets: a read begun after
+        this socket learnt of the move is as fresh as its own would be."""
+        key = (name, self.group)
+        async with self.locks.setdefault(key, asyncio.Lock()):
+            started, data = self.fresh.get(key, (0.0, None))
+            if started < since:
+                started = time.monotonic()
+                data = await database_sync_to_async(self.READERS[name])(self.screen)
+                self.fresh[key] = (started, data)
+        return data
 
     async def every_minute(self) -> None:
         while True:

@@ -55,3 +55,35 @@
     [week, delay].forEach((c) => new ResizeObserver(() => c.resize()).observe(c.getDom()));
   }
 })();
+(function () {
+  const el = document.getElementById("pareto-chart");
+  if (!el) return;
+  const data = JSON.parse(document.getElementById("types-data").textContent);
+  const text = JSON.parse(document.getElementById("types-labels").textContent);
+  const chart = echarts.init(el);
+  chart.setOption({
+    toolbox: { feature: { saveAsImage: { pixelRatio: 2 } } }, tooltip: { trigger: "axis" }, legend: {},
+    grid: { left: 50, right: 50, top: 40, bottom: 110 },
+    xAxis: { type: "category", data: data.names, axisLabel: { rotate: 45, interval: 0 } },
+    yAxis: [{ type: "value", name: text.reports }, { type: "value", name: text.cumulative, max: 100 }],
+    series: [
+      { type: "bar", name: text.reports, data: data.counts },
+      { type: "line", name: text.cumulative, yAxisIndex: 1, data: data.cumulative,
+        markLine: { silent: true, symbol: "none", data: [{ yAxis: 80 }] } },
+    ],
+  });
+  new ResizeObserver(() => chart.resize()).observe(el);
+})();
+(function () {
+  const el = document.getElementById("area-trend");
+  if (!el) return;
+  const rows = JSON.parse(document.getElementById("area-trend-data").textContent);
+  const chart = echarts.init(el);
+  chart.setOption({
+    toolbox: { feature: { saveAsImage: { pixelRatio: 2 } } }, tooltip: { trigger: "axis" },
+    grid: { left: 50, right: 20, top: 20, bottom: 30 },
+    xAxis: { type: "category", data: rows.map((r) => r[0]) }, yAxis: { type: "value" },
+    series: [{ type: "line", smooth: 0.2, areaStyle: { opacity: 0.15 }, data: rows.map((r) => r[1]) }],
+  });
+  new ResizeObserver(() => chart.resize()).observe(el);
+})();
