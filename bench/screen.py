@@ -23,8 +23,11 @@ redis_url = os.environ["REDIS_URL"]
 import common  # noqa: E402,F401  (it drops REDIS_URL: put it back for the channel layer)
 from django.conf import settings  # noqa: E402
 
-settings.CHANNEL_LAYERS = {
-    "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [redis_url], "capacity": 1000}}
+settings.CHANNEL_LAYERS = {  # as in production (citymgmt/settings.py)
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [{"address": redis_url, "socket_timeout": 10}], "capacity": 20_000},
+    }
 }
 
 from channels.layers import channel_layers  # noqa: E402
@@ -102,12 +105,17 @@ async def main(screens_wanted, actions):
         await communicator.connect()
         await communicator.receive_json_from(timeout=60)  # the whole state
         screens.append(communicator)
+    print(f"{len(screens)} screens connected")
     committed, done, delays = {}, [], []
 
     async def listen(communicator):
         got = 0
         while got < actions:
-            message = await communicator.receive_json_from(timeout=60)
+            try:
+                message = await communicator.receive_json_from(timeout=60)
+            except Exception:
+                print(f"a screen stopped after {got} of {actions} moves")
+                raise
             if message["kind"] == "case":
                 got += 1
                 delays.append(

@@ -120,11 +120,14 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    # A wall screen receives every move of its area: room for a burst of a thousand before one is dropped.
+    # Every wall screen receives every move of its area, and the screens of one server process share one
+    # Redis list (channels_redis process-local channels): room for 100 screens × a burst of 200 moves. The
+    # socket timeout outlasts the layer's 5-second blocking read: without it redis-py 8 times the read out at
+    # 5 s and every idle socket's consumer dies.
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000},
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 10}], "capacity": 20_000},
         }
     }
     CELERY_BROKER_URL = REDIS_URL

@@ -2,6 +2,8 @@
 reconnection), each committed move of a case, and counters that equal the database after a burst — through
 the real Redis channel layer."""
 
+import asyncio
+
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -100,3 +102,15 @@ def test_the_screen_page_is_for_the_center_and_the_districts(client, users):
     assert page.status_code == 200 and b"/ws/screen/" in page.content and b"echarts.min.js" in page.content
     client.force_login(users.unit_operator)
     assert client.get(reverse("command-screen")).status_code == 403
+
+
+async def test_an_idle_screen_stays_connected_past_the_layers_blocking_read(users, city):
+    """The channel layer waits for messages in 5-second blocking reads; an idle screen must outlive one."""
+    screen, connected, _code = await screen_of(users.dispatcher)
+    assert connected
+    await screen.receive_json_from(timeout=5)
+    await asyncio.sleep(6)
+    await sync_to_async(new_case)(users, city, now=timezone.now())
+    moved = await screen.receive_json_from(timeout=5)
+    assert moved["kind"] == "case" and moved["action"] == "report"
+    await screen.disconnect()
