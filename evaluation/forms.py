@@ -22,6 +22,11 @@ class AnalysisForm(forms.Form):
         label=_("Category"), queryset=Category.objects.filter(is_active=True).order_by("full_code"), required=False
     )
     source = forms.ChoiceField(label=_("Source"), choices=[("", "—"), *CaseSource.choices], required=False)
+    area = forms.ModelChoiceField(
+        label=_("District or street"),
+        queryset=Organization.objects.filter(kind__in=(OrgKind.DISTRICT, OrgKind.STREET)).order_by("path"),
+        required=False,
+    )
 
     def period(self) -> tuple[dt.date, dt.date]:
         this_month = timezone.localdate().replace(day=1)
@@ -37,6 +42,7 @@ class AnalysisForm(forms.Form):
             "category": data["category"].pk if data.get("category") else None,
             "major": data["major"].pk if data.get("major") else None,
             "source": data.get("source") or None,
+            "area": data["area"] if data.get("area") else None,
         }
 
 

@@ -222,8 +222,11 @@ def persistence(cases: QuerySet[Case], months: list[dt.date], district_id: int |
     ]
 
 
-def category_filter(category: int | None = None, major: int | None = None, source: str | None = None) -> Q:
+def category_filter(category: int | None = None, major: int | None = None, source: str | None = None, area=None) -> Q:
+    """The cases of one kind (category, major category, source) and, with ``area``, of one district or street."""
     q = Q()
+    if area is not None:
+        q &= Q(district=area) | Q(street=area)
     if category:
         q &= Q(category_id=category)
     if major:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from accounts.choices import OFFICE_ROLES, Role
+from accounts.choices import OFFICE_ROLES, OrgKind, Role
 from accounts.decorators import role_required
 from accounts.models import Organization
 from accounts.scope import restrict
@@ -278,7 +278,9 @@ def _analysed(request):
     cases = visible_cases(request.user).filter(
         hotspots.category_filter(**form.kind()), reported_at__date__gte=start, reported_at__date__lte=end
     )
-    return form, start, end, cases, live.screen_for(request.user).district
+    area = form.kind()["area"]
+    district = next((o for o in [area, *area.ancestors()] if o.kind == OrgKind.DISTRICT), None) if area else None
+    return form, start, end, cases, district or live.screen_for(request.user).district
 
 
 def _page(form, start, end) -> dict:
@@ -298,7 +300,7 @@ def analysis_hotspots(request):
         district.pk if district else None,
     )
     drill = {"reported_from": start.isoformat(), "reported_to": end.isoformat()} | {
-        k: v for k, v in form.kind().items() if v
+        k: getattr(v, "pk", v) for k, v in form.kind().items() if v
     }
     repeated = hotspots.recurrent(cases)
     if request.GET.get("format") == "xlsx":

@@ -88,6 +88,8 @@ def test_the_pages_drill_down_and_export(client, users, city):
     )
     drilled = client.get(reverse("case-list"), {"grid": city.grid11.code, "reported_from": "2026-11-01"})
     assert drilled.status_code == 200 and len(drilled.context["page"].object_list) == 3
+    elsewhere = client.get(reverse("analysis-hotspots"), {**query, "area": city.d2.pk})
+    assert elsewhere.status_code == 200 and elsewhere.context["result"].counts.sum() == 0
     export = client.get(reverse("analysis-hotspots"), {**query, "format": "xlsx"})
     assert export["Content-Type"].startswith("application/vnd.openxmlformats") and export.content[:2] == b"PK"
     timing = client.get(reverse("analysis-time"), query)

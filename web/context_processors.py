@@ -26,7 +26,7 @@ def navigation(request):
     if user.has_role(Role.SUPERVISOR):
         items += [(_("My tasks"), reverse("sampling-my-work")), (_("Field app"), reverse("field-app"))]
     if user.is_superuser or user.has_role(*VIEWERS):
-        items.append((_("Evaluation"), reverse("dashboard")))
+        items += [(_("Evaluation"), reverse("dashboard")), (_("Analysis"), reverse("analysis-hotspots"))]
     if user.is_superuser or user.has_role(*OFFICE_ROLES):
         items.append((_("Command screen"), reverse("command-screen")))
     if user.is_staff:
