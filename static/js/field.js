@@ -204,6 +204,9 @@
   // --- report ----------------------------------------------------------------------------------------------
   const mapEl = $("field-map");
   const geo = CityGeo.forMap(mapEl);
+  // The marker's images by their (hashed) static names, which the service worker keeps for offline use.
+  L.Icon.Default.imagePath = "";
+  L.Icon.Default.mergeOptions({ iconUrl: mapEl.dataset.icon, iconRetinaUrl: mapEl.dataset.icon2x, shadowUrl: mapEl.dataset.shadow });
   const reportMap = L.map(mapEl, { attributionControl: !!mapEl.dataset.tiles, zoomControl: false }).setView([31.57, 120.30], 15);
   geo.baseLayer(reportMap);
   fetch(mapEl.dataset.outlines, { credentials: "same-origin" }).then((r) => r.json()).then((outlines) => {

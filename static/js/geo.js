@@ -1,5 +1,10 @@
 // Coordinates are stored in WGS 84. Most Chinese tile services draw in GCJ-02: when the configured base map
 // needs it (data-offset="gcj02" on the map element), every shown geometry is shifted, and clicks shifted back.
+// Leaflet finds its marker images from its stylesheet's URL, which the hashed static names break: point it at
+// the images beside this script (the unhashed copies collectstatic keeps).
+if (window.L && document.currentScript) {
+  L.Icon.Default.imagePath = document.currentScript.src.replace(/js\/geo[^/]*$/, "leaflet/images/");
+}
 window.CityGeo = (function () {
   const A = 6378245.0, EE = 0.00669342162296594323;
   function outOfChina(lng, lat) { return lng < 72.004 || lng > 137.8347 || lat < 0.8293 || lat > 55.8271; }
