@@ -161,3 +161,19 @@ def test_possible_duplicates_stay_in_the_viewers_scope(client, users, city):
     assert (over_the_border.district, here.district) == (city.d2, city.d1)
     assert list(possible_duplicates(here, users.intake_operator)) == [over_the_border]  # the city sees both
     assert list(possible_duplicates(here, users.district_operator)) == []
+
+
+def test_the_case_history_names_actions_in_the_readers_language_and_a_favicon_is_served(client, users, city):
+    from django.utils import translation
+
+    from cases.workflow import Action
+    from tests.lifecycle import advance, new_case
+
+    case = advance(new_case(users, city), users, city, "registered")
+    client.force_login(users.dispatcher)
+    page = client.get(reverse("case-detail", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    with translation.override("zh-hans"):
+        registered = str(Action.REGISTER.label)
+    assert registered != "Register" and registered in page and '<code class="muted">register</code>' not in page
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon["Content-Type"] == "image/png"

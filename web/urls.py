@@ -13,4 +13,5 @@ urlpatterns = [
     path("field/manifest.webmanifest", field.manifest, name="field-manifest"),
     path("field/sw.js", field.service_worker, name="field-sw"),
     path("field/icon-<int:size>.png", field.icon, name="field-icon"),
+    path("favicon.ico", field.icon, {"size": 192}, name="favicon"),
 ]
