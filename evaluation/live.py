@@ -98,17 +98,6 @@ def counters(screen: Screen, now: dt.datetime | None = None) -> dict:
     }
 
 
-def case_point(case: Case) -> dict:
-    return {
-        "id": case.pk,
-        "number": case.number,
-        "state": case.state,
-        "overdue": case.is_overdue,
-        "district": case.district_id,
-        "at": [round(case.location.x, 6), round(case.location.y, 6)] if case.location else None,
-    }
-
-
 def open_cases(screen: Screen) -> list[dict]:
     rows = (
         screen.cases()

@@ -193,7 +193,3 @@ def block_reporter(case: Case, *, actor: User, reason: str) -> list[Block]:
         )
         blocks.append(block)
     return blocks
-
-
-def unblock(block: Block) -> None:
-    block.delete()

@@ -24,11 +24,18 @@ def garbage():
     return Category.objects.get(major__scheme="gbt47678.5-2026", name="暴露垃圾")
 
 
+def photo_file(name="place.jpg"):
+    """A small JPEG as an uploaded file."""
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (120, 160, 90)).save(out, "JPEG")
+    out.seek(0)
+    out.name = name
+    return out
+
+
 def photo_after():
     """A photo taken after handling: what a problem handled on the spot is reported with."""
-    out = io.BytesIO()
-    Image.new("RGB", (64, 48), (90, 160, 90)).save(out, "JPEG")
-    return [Photo(name="after.jpg", content=out.getvalue(), kind=AttachmentKind.AFTER, extension="jpg")]
+    return [Photo(name="after.jpg", content=photo_file().read(), kind=AttachmentKind.AFTER, extension="jpg")]
 
 
 def new_case(users, city, *, by="intake_operator", source=CaseSource.HOTLINE, area=None, now=None, **extra):

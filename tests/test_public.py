@@ -1,7 +1,6 @@
 """The public channel: Open311 GeoReport v2 (read by an existing client, the PyPI package georeport), the
 public report page and follow-up page, API keys, limits and blocking."""
 
-import io
 import random
 import shutil
 import uuid
@@ -20,17 +19,9 @@ from public import selectors, services
 from public.forms import CAPTCHA_SALT
 from public.models import Block, PublicReport
 
-from .lifecycle import advance, garbage, new_case
+from .lifecycle import advance, garbage, new_case, photo_file
 
 BASE = "/open311/v2"
-
-
-def photo(name="p.jpg"):
-    out = io.BytesIO()
-    Image.new("RGB", (64, 48), (200, 90, 40)).save(out, "JPEG")
-    out.seek(0)
-    out.name = name
-    return out
 
 
 def inside(city):
@@ -133,7 +124,7 @@ def test_the_public_page_reports_with_a_photo_and_follows_the_case(client, users
         "longitude": point["long"],
         "phone": "13700000000",
         "key": uuid.uuid4().hex,
-        "photos": photo(),
+        "photos": photo_file(),
     }
     sent = client.post(reverse("public-report"), form, REMOTE_ADDR=an_address())
     assert sent.status_code == 302
@@ -147,7 +138,7 @@ def test_the_public_page_reports_with_a_photo_and_follows_the_case(client, users
 
 
 def test_a_photo_of_a_staff_case_is_not_public(client, users, city):
-    case = new_case(users, city, photos=check_photos([photo()], AttachmentKind.BEFORE))
+    case = new_case(users, city, photos=check_photos([photo_file()], AttachmentKind.BEFORE))
     assert client.get(reverse("public-photo", args=[case.attachments.get().pk])).status_code == 404
 
 
@@ -212,7 +203,7 @@ def test_an_existing_georeport_v2_client_reads_services_and_requests(live_server
     sent = requests.post(
         f"{root}/requests.json",
         data={"api_key": raw, "service_code": garbage().full_code, "description": "路灯不亮", **inside(city)},
-        files={"media": ("light.jpg", photo(), "image/jpeg")},
+        files={"media": ("light.jpg", photo_file(), "image/jpeg")},
         timeout=30,
     )
     assert sent.status_code == 200, sent.text

@@ -4,7 +4,6 @@ recheck draw (reproducible, stratified, never to the reporter), the consolidatio
 the bulletin, and scope."""
 
 import datetime as dt
-import io
 import json
 import random
 
@@ -13,7 +12,6 @@ from django.contrib.gis.geos import LineString, Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
-from PIL import Image
 from rest_framework.test import APIClient
 
 from accounts.choices import Role
@@ -32,7 +30,7 @@ from sampling.services import findings, patrols, rechecks, tasks
 from sampling.services.library import import_samples, new_version, save_sample
 
 from .conftest import PASSWORD
-from .lifecycle import advance, at, new_case
+from .lifecycle import advance, at, new_case, photo_file
 
 pytestmark = pytest.mark.django_db
 
@@ -387,14 +385,6 @@ def test_the_recheck_draw_is_reproducible_stratified_and_never_to_the_reporter(u
         rechecks.draw(dt.date(2026, 11, 1), actor=users.shift_leader)  # not over yet
     with pytest.raises(PermissionDenied):
         rechecks.draw(dt.date(2026, 9, 1), actor=users.unit_operator)
-
-
-def photo_file(name="place.jpg"):
-    out = io.BytesIO()
-    Image.new("RGB", (64, 48), (120, 160, 90)).save(out, "JPEG")
-    out.seek(0)
-    out.name = name
-    return out
 
 
 def test_consolidation_rate_from_rechecks_in_the_snapshot_and_the_bulletin(users, closed_in_october):

@@ -1,4 +1,6 @@
-// Location picker: street outlines as the base layer; a click sets the hidden latitude/longitude fields (WGS 84).
+// Location picker (the staff's report form and the public page): area outlines as the base layer; a click, a
+// dragged marker, a place found by name or the device's position sets the hidden latitude/longitude (WGS 84).
+// With data-reverse the point is named (grid, community, street, district) and the address filled in.
 (function () {
   const el = document.getElementById("picker-map");
   if (!el || !window.L) return;
@@ -23,8 +25,12 @@
     lng.value = x.toFixed(7);
     shown.textContent = `${lng.value}, ${lat.value}`;
     if (marker) marker.setLatLng(latlng);
-    else marker = L.marker(latlng).addTo(map);
-    fetch(`/api/gis/reverse/?longitude=${lng.value}&latitude=${lat.value}`, { credentials: "same-origin" })
+    else {
+      marker = L.marker(latlng, { draggable: true }).addTo(map);
+      marker.on("dragend", () => pick(marker.getLatLng()));
+    }
+    if (!el.dataset.reverse) return;
+    fetch(`${el.dataset.reverse}?longitude=${lng.value}&latitude=${lat.value}`, { credentials: "same-origin" })
       .then((r) => r.json()).then((place) => {
         if (place.grid) {
           shown.textContent = `${place.district} · ${place.street} · ${place.community} · ${place.grid}`;
@@ -53,5 +59,12 @@
     });
   }
   map.on("click", (e) => pick(e.latlng));
+  document.getElementById("locate-me")?.addEventListener("click", () => {
+    navigator.geolocation?.getCurrentPosition((p) => {
+      const here = geo.show(p.coords.longitude, p.coords.latitude);
+      map.setView(here, 17);
+      pick(here);
+    }, () => { shown.textContent = "✗"; }, { enableHighAccuracy: true, timeout: 15000 });
+  });
   if (lat.value && lng.value) pick(geo.show(parseFloat(lng.value), parseFloat(lat.value)));
 })();
