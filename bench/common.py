@@ -46,3 +46,34 @@ def timed(fn, repeat: int = 5) -> tuple[float, float]:
         fn()
         runs.append((time.perf_counter() - start) * 1000)
     return statistics.median(runs), min(runs)
+
+
+def quantiles(values) -> tuple[float, float]:
+    """Median and p95 (nearest rank)."""
+    values = sorted(values)
+    return statistics.median(values), values[max(0, round(0.95 * len(values)) - 1)]
+
+
+def uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
+def insert_floor(n: int = 2000) -> float:
+    """The machine's floor: single-row INSERTs into the event table per second, each its own statement
+    (rolled back at the end)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("BEGIN")
+        cursor.execute("SELECT id FROM cases_case LIMIT 1")
+        case_id = cursor.fetchone()[0]
+        start = time.perf_counter()
+        for _ in range(n):
+            cursor.execute(
+                "INSERT INTO cases_caseevent (case_id, action, actor_role, at, from_state, to_state, note, data) "
+                "VALUES (%s, 'bench', '', now(), '', 'reported', '', '{}')",
+                [case_id],
+            )
+        rate = n / (time.perf_counter() - start)
+        cursor.execute("ROLLBACK")
+    return rate

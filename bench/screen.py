@@ -13,14 +13,13 @@ the raw rate of one hand-written single-row INSERT into the case event table.
 import argparse
 import asyncio
 import os
-import statistics
-import subprocess
 import threading
 import time
 
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/13")
 redis_url = os.environ["REDIS_URL"]
 import common  # noqa: E402,F401  (it drops REDIS_URL: put it back for the channel layer)
+from common import insert_floor, quantiles, uptime  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 settings.CHANNEL_LAYERS = {  # as in production (citymgmt/settings.py)
@@ -42,11 +41,6 @@ from evaluation import live  # noqa: E402
 from web.consumers import ScreenConsumer  # noqa: E402
 
 
-def quantiles(values):
-    values = sorted(values)
-    return statistics.median(values), values[max(0, round(0.95 * len(values)) - 1)]
-
-
 def read_costs(screen, n=20):
     out = {}
     for name, read in (("counters", live.counters), ("panels", live.panels)):
@@ -57,24 +51,6 @@ def read_costs(screen, n=20):
             times.append(time.perf_counter() - start)
         out[name] = quantiles(times)
     return out
-
-
-def floor(n=2000):
-    """Single-row INSERTs into the event table, each its own statement (rolled back)."""
-    with connection.cursor() as cursor:
-        cursor.execute("BEGIN")
-        cursor.execute("SELECT id FROM cases_case LIMIT 1")
-        case_id = cursor.fetchone()[0]
-        start = time.perf_counter()
-        for _ in range(n):
-            cursor.execute(
-                "INSERT INTO cases_caseevent (case_id, action, actor_role, at, from_state, to_state, note, data) "
-                "VALUES (%s, 'bench', '', now(), '', 'reported', '', '{}')",
-                [case_id],
-            )
-        rate = n / (time.perf_counter() - start)
-        cursor.execute("ROLLBACK")
-    return rate
 
 
 def act(actions, committed, done):
@@ -138,7 +114,7 @@ if __name__ == "__main__":
     parser.add_argument("--actions", type=int, default=200)
     args = parser.parse_args()
     common.prepare()
-    print("load before:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
+    print("load before:", uptime())
     channel_layers.backends.clear()
     seconds, delays = asyncio.run(main(args.screens, args.actions))
     median, p95 = quantiles(delays)
@@ -146,5 +122,5 @@ if __name__ == "__main__":
     print(f"commit → every screen: median {1000 * median:.1f} ms, p95 {1000 * p95:.1f} ms ({len(delays):,} deliveries)")
     for name, (m, p) in read_costs(live.Screen(None)).items():
         print(f"{name} read (whole city): median {1000 * m:.1f} ms, p95 {1000 * p:.1f} ms")
-    print(f"floor: single-row INSERT into the event table: {floor():,.0f} rows/s")
-    print("load after:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
+    print(f"floor: single-row INSERT into the event table: {insert_floor():,.0f} rows/s")
+    print("load after:", uptime())

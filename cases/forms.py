@@ -5,15 +5,19 @@ import uuid
 from django import forms
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
+from django.db.models import Case as Case_
+from django.db.models import When
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import OrgKind, Role
 from accounts.models import Organization, User
+from citymgmt.pickers import PickerSelect
 from classification.choices import Urgency
 from classification.models import Category
 
 from .attachments import check_photos
 from .choices import SUPERVISOR_SOURCES, AttachmentKind, CaseSource
+from .models import Case
 from .workflow import TRANSITIONS, Input
 
 
@@ -37,8 +41,33 @@ class PhotosField(forms.FileField):
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
+    widget = PickerSelect
+
     def label_from_instance(self, obj):
         return f"{obj.full_code} {obj.major.name} / {obj.name}"
+
+
+class PickerChoiceField(forms.ModelChoiceField):
+    widget = PickerSelect
+
+
+class PersonChoiceField(PickerChoiceField):
+    """People by name (the log-in name only tells them apart)."""
+
+    def label_from_instance(self, obj):
+        name = obj.get_full_name()
+        return f"{name} ({obj.username})" if name and name != obj.username else obj.username
+
+
+def recent_categories(user: User, limit: int = 5) -> list[int]:
+    """The categories the user reported last, most recent first."""
+    recent: list[int] = []
+    for category in (
+        Case.objects.filter(created_by=user).order_by("-reported_at").values_list("category", flat=True)[:50]
+    ):
+        if category not in recent:
+            recent.append(category)
+    return recent[:limit]
 
 
 class ReportForm(forms.Form):
@@ -48,7 +77,7 @@ class ReportForm(forms.Form):
     address = forms.CharField(label=_("Address"), required=False, max_length=200)
     latitude = forms.FloatField(widget=forms.HiddenInput, required=False)
     longitude = forms.FloatField(widget=forms.HiddenInput, required=False)
-    area = forms.ModelChoiceField(
+    area = PickerChoiceField(
         label=_("Street or community"),
         queryset=Organization.objects.none(),
         required=False,
@@ -67,8 +96,12 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, user: User, scheme: str, **kwargs):
         super().__init__(*args, **kwargs)
+        recent = recent_categories(user)  # first in the picker, before the code order
         self.fields["category"].queryset = (
-            Category.objects.filter(is_active=True, major__scheme=scheme).select_related("major").order_by("full_code")
+            Category.objects.filter(is_active=True, major__scheme=scheme)
+            .select_related("major")
+            .annotate(recent=Case_(*(When(pk=pk, then=i) for i, pk in enumerate(recent)), default=len(recent)))
+            .order_by("recent", "full_code")
         )
         self.fields["area"].queryset = (
             Organization.objects.restrict(user).filter(kind__in=(OrgKind.STREET, OrgKind.COMMUNITY)).order_by("path")
@@ -102,23 +135,25 @@ NO_LABELS = {"fixed": _("No, rework")}
 
 # One web form field per kind of input; the input's declaration (cases.workflow) gives label and bounds.
 FORM_FIELDS = {
-    "unit": lambda spec, user, case: forms.ModelChoiceField(
+    "unit": lambda spec, user, case: PickerChoiceField(
         label=spec.label,
         required=spec.required,
         queryset=Organization.objects.restrict(user)
         .filter(kind__in=(OrgKind.HANDLING_UNIT, OrgKind.DISTRICT_PLATFORM), is_active=True)
         .order_by("kind", "name"),
     ),
-    "supervisor": lambda spec, user, case: forms.ModelChoiceField(
+    "supervisor": lambda spec, user, case: PersonChoiceField(
         label=spec.label,
         required=spec.required,
         empty_label=_("Any supervisor of the area"),
-        queryset=User.objects.filter(groups__name=Role.SUPERVISOR, is_active=True).order_by("username"),
+        queryset=User.objects.filter(groups__name=Role.SUPERVISOR, is_active=True).order_by("full_name", "username"),
     ),
-    "person": lambda spec, user, case: forms.ModelChoiceField(
+    "person": lambda spec, user, case: PersonChoiceField(
         label=spec.label,
         required=spec.required,
-        queryset=User.objects.filter(organization_id=case.assignee_id, is_active=True).order_by("username"),
+        queryset=User.objects.filter(organization_id=case.assignee_id, is_active=True).order_by(
+            "full_name", "username"
+        ),
     ),
     "boolean": lambda spec, user, case: forms.TypedChoiceField(
         label=spec.label,
@@ -149,7 +184,7 @@ FORM_FIELDS = {
         label=spec.label, required=spec.required, widget=forms.DateInput(attrs={"type": "date"})
     ),
     # any unit or platform of the city, e.g. the body a unit holds responsible (not only those in its scope)
-    "body": lambda spec, user, case: forms.ModelChoiceField(
+    "body": lambda spec, user, case: PickerChoiceField(
         label=spec.label,
         required=spec.required,
         queryset=Organization.objects.filter(

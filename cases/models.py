@@ -448,3 +448,37 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.case} {self.text[:30]}"
+
+
+class ExportStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class CaseExport(models.Model):
+    """A large case list written to Excel in the background: who asked, which list (its source and query
+    string, applied again in the asker's scope), how far it has got, and the file once written."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("user"))
+    source = models.CharField(_("list"), max_length=200)  # the dotted path of the list's source
+    query = models.TextField(_("query"), blank=True)
+    total = models.PositiveIntegerField(_("cases"), default=0)
+    done = models.PositiveIntegerField(_("written"), default=0)
+    status = models.CharField(_("status"), max_length=8, choices=ExportStatus.choices, default=ExportStatus.RUNNING)
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("case export")
+        verbose_name_plural = _("case exports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user} {self.source} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100

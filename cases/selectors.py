@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 import django_filters
-from django.contrib.gis.measure import D
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -16,9 +16,11 @@ from drf_spectacular.utils import extend_schema_field
 
 from accounts.choices import AREA_KINDS, Role
 from accounts.models import Organization, User
+from citymgmt.pickers import PickerSelect
 from classification.models import Category, MajorCategory
+from gis.selectors import within
 
-from .choices import OPEN_STATES, CaseSource, CaseState, PendingRequest
+from .choices import OPEN_STATES, CaseSource, CaseState, PendingRequest, Stage
 from .models import Case, CaseEvent, CaseStep, Decision
 from .worktime import current_calendar
 
@@ -34,6 +36,55 @@ def overdue_q(now: dt.datetime | None = None) -> Q:
     return Q(state__in=OPEN_STATES) & (Q(is_overdue=True) | Q(stage_deadline__lte=now or timezone.now()))
 
 
+# The steps each role works on: its overdue queue holds the cases whose open step is one of these, held by the
+# user's organization (a street office does not see the center's closure review as its own lateness).
+ROLE_STAGES: dict[str, tuple[str, ...]] = {
+    Role.INTAKE_OPERATOR: (Stage.INTAKE, Stage.SEND_CHECK),
+    Role.SHIFT_LEADER: (Stage.REGISTER, Stage.CLOSE),
+    Role.DISPATCHER: (Stage.DISPATCH, Stage.PARK, Stage.RULE),
+    Role.DISTRICT_OPERATOR: (Stage.DISPATCH, Stage.PARK, Stage.RULE),
+    Role.UNIT_OPERATOR: (Stage.HANDLE,),
+    Role.SUPERVISOR: (Stage.VERIFY, Stage.CHECK),
+}
+OVERSEERS = (Role.LEADER, Role.ADMINISTRATOR)  # their overdue queue is every late case in scope
+
+
+def own_overdue_q(user: User, roles: set[str] | None = None) -> Q:
+    """Overdue cases whose late step is the user's own work (all of them in scope for leaders)."""
+    roles = set(user.roles) if roles is None else roles
+    if roles & set(OVERSEERS):
+        return overdue_q()
+    stages = {stage for role in roles for stage in ROLE_STAGES.get(role, ())}
+    held = CaseStep.objects.filter(
+        case=OuterRef("pk"), completed_at__isnull=True, stage__in=stages, organization=user.organization_id
+    )
+    if Role.SUPERVISOR in roles:  # a verification or check sent to someone else is theirs
+        held = held.filter(Q(sent_to=user) | Q(sent_to__isnull=True) | ~Q(stage__in=(Stage.VERIFY, Stage.CHECK)))
+    return overdue_q() & Q(Exists(held))
+
+
+# --- search ---------------------------------------------------------------------------------------------
+
+SEARCH_FIELDS = ("number", "description", "address", "reporter_phone", "component_code")  # none is NULL
+SEARCH_SQL = "(" + " || ' ' || ".join(f'"cases_case"."{name}"' for name in SEARCH_FIELDS) + ")"
+SEARCH_MIN = 2
+
+
+def search_text() -> RawSQL:
+    """What the header's search looks in: one text, indexed by trigrams on PostgreSQL (migration 0012, the
+    same expression), so that a fragment of a description or an address is found among millions of cases
+    without a scan."""
+    return RawSQL(SEARCH_SQL, (), output_field=TextField())
+
+
+def search_cases(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
+    """Cases whose number, description, address, reporter's phone or component code contains ``text``."""
+    text = " ".join(text.split())
+    if len(text) < SEARCH_MIN:
+        return cases
+    return cases.alias(search=search_text()).filter(search__contains=text)
+
+
 # --- queues ---------------------------------------------------------------------------------------------
 
 
@@ -43,7 +94,7 @@ class Queue:
     label: Promise
     roles: tuple[str, ...]
 
-    def q(self, user: User) -> Q:
+    def q(self, user: User, role: str | None = None) -> Q:
         org = user.organization_id
         mine_or_open = Q(supervisor=user) | Q(supervisor__isnull=True)
         return {
@@ -60,7 +111,7 @@ class Queue:
             "requests": Q(state=S.DISPATCHED)
             & ~Q(pending_request=PendingRequest.NONE)
             & (Q(platform__isnull=True) | Q(platform=org)),
-            "overdue": overdue_q(),
+            "overdue": own_overdue_q(user, {role} if role else None),
             "parked": Q(state=S.PARKED),
             "returned": Q(state=S.RETURNED),
             "disputes": Q(state=S.RETURNED, disputed_since__isnull=False)
@@ -104,7 +155,7 @@ def queue_counts(user: User, role: str | None = None) -> list[tuple[Queue, int]]
     counts = (
         Case.objects.restrict(user)
         .filter(state__in=OPEN_STATES)
-        .aggregate(**{q.name: Count("pk", filter=q.q(user)) for q in queues})
+        .aggregate(**{q.name: Count("pk", filter=q.q(user, role)) for q in queues})
     )
     return [(q, counts[q.name]) for q in queues]
 
@@ -117,18 +168,24 @@ def in_queue(user: User, name: str) -> QuerySet[Case]:
 
 
 class CaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
     number = django_filters.CharFilter(lookup_expr="icontains", label=_("Case number"))
     state = django_filters.MultipleChoiceFilter(choices=CaseState.choices, label=_("State"))
     source = django_filters.MultipleChoiceFilter(choices=CaseSource.choices, label=_("Source"))
     major = django_filters.ModelChoiceFilter(
         field_name="category__major", queryset=MajorCategory.objects.all(), label=_("Major category")
     )
-    category = django_filters.ModelChoiceFilter(queryset=Category.objects.filter(is_active=True), label=_("Category"))
+    category = django_filters.ModelChoiceFilter(
+        queryset=Category.objects.filter(is_active=True), label=_("Category"), widget=PickerSelect
+    )
     area = django_filters.ModelChoiceFilter(
-        queryset=Organization.objects.filter(kind__in=AREA_KINDS), method="in_area", label=_("Area")
+        queryset=Organization.objects.filter(kind__in=AREA_KINDS),
+        method="in_area",
+        label=_("Area"),
+        widget=PickerSelect,
     )
     unit = django_filters.ModelChoiceFilter(
-        field_name="assignee", queryset=Organization.objects.all(), label=_("Responsible unit")
+        field_name="assignee", queryset=Organization.objects.all(), label=_("Responsible unit"), widget=PickerSelect
     )
     reported_from = django_filters.DateFilter(
         field_name="reported_at", lookup_expr="date__gte", label=_("Reported from")
@@ -150,6 +207,9 @@ class CaseFilter(django_filters.FilterSet):
     def in_area(self, queryset: QuerySet[Case], _name: str, area: Organization) -> QuerySet[Case]:
         ids = list(area.subtree().values_list("pk", flat=True))
         return queryset.filter(Q(district__in=ids) | Q(street__in=ids) | Q(community__in=ids))
+
+    def search(self, queryset: QuerySet[Case], _name: str, value: str) -> QuerySet[Case]:
+        return search_cases(queryset, value)
 
     def is_overdue(self, queryset: QuerySet[Case], _name: str, value: bool) -> QuerySet[Case]:
         return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
@@ -199,8 +259,8 @@ def possible_duplicates(case: Case, viewer: User, limit: int = 5) -> QuerySet[Ca
     return (
         Case.objects.restrict(viewer)
         .filter(
+            within("location", case.location, DUPLICATE_METRES),
             category=case.category,
-            location__distance_lte=(case.location, D(m=DUPLICATE_METRES)),
             reported_at__range=(case.reported_at - window, case.reported_at + window),
         )
         .exclude(pk=case.pk)

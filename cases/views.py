@@ -1,4 +1,5 @@
 import datetime as dt
+import io
 import mimetypes
 
 from django.conf import settings
@@ -18,16 +19,16 @@ from accounts.decorators import role_required
 from accounts.models import Organization
 from citymgmt.errors import Conflict
 from citymgmt.spreadsheets import download, workbook
-from dispatch.services import suggest_unit
+from dispatch.services import suggest_redispatch, suggest_unit
 from gis.selectors import nearby_components
 from gis.views import map_settings
 
 from . import selectors
 from .choices import CaseSource, CaseState
 from .choices import CaseState as S
-from .exports import cases_workbook
+from .exports import INSTANT_ROWS, start_export, write_cases
 from .forms import ReportForm, action_form
-from .models import Attachment, Decision
+from .models import Attachment, CaseExport, Decision, ExportStatus
 from .selectors import (
     DUPLICATE_DAYS,
     DUPLICATE_METRES,
@@ -48,16 +49,22 @@ def error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+def all_visible(user, _query):
+    """The case list's cases, for its export."""
+    return visible_cases(user)
+
+
 @login_required
 def case_list(request):
     return case_list_page(request, visible_cases(request.user))
 
 
-def case_list_page(request, cases, title=None):
-    """The case list (or its Excel export) of ``cases``, narrowed by the filters in the query string."""
+def case_list_page(request, cases, title=None, source=all_visible):
+    """The case list (or its Excel export) of ``cases``, narrowed by the filters in the query string.
+    ``source`` gives ``cases`` again for a background export (``cases.exports.Source``)."""
     cases = CaseFilter(request.GET, queryset=cases, request=request)
     if request.GET.get("export") == "xlsx":
-        return download(cases_workbook(cases.qs), f"cases-{timezone.localdate():%Y%m%d}.xlsx")
+        return export_list(request, cases.qs, source)
     page = Paginator(with_step_start(cases.qs), 50).get_page(request.GET.get("page"))
     now = timezone.now()
     for case in page:
@@ -74,14 +81,39 @@ def case_list_page(request, cases, title=None):
     )
 
 
+def export_list(request, cases, source):
+    """A short list downloads at once; a long one is written in the background, with its progress page."""
+    total = cases.count()
+    if total <= INSTANT_ROWS:
+        out = io.BytesIO()
+        write_cases(cases, out)
+        return download(out.getvalue(), f"cases-{timezone.localdate():%Y%m%d}.xlsx")
+    query = request.GET.copy()
+    for name in ("export", "page"):
+        query.pop(name, None)
+    export = start_export(request.user, source, query.urlencode(), total)
+    return redirect("case-export", pk=export.pk)
+
+
+@login_required
+def case_export(request, pk):
+    export = get_object_or_404(CaseExport, pk=pk, user=request.user)
+    if export.status == ExportStatus.DONE and request.GET.get("download"):
+        return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.file.name.rsplit("/", 1)[-1])
+    recent = CaseExport.objects.filter(user=request.user)[:10]
+    return render(request, "cases/export.html", {"export": export, "recent": recent})
+
+
 @login_required
 def case_detail(request, pk):
     case = access_case(request.user, pk)
     forms = {
         t.action: (t, action_form(t.action, request.user, case)) for t in available_transitions(request.user, case)
     }
-    if "dispatch" in forms and (suggestion := suggest_unit(case)) is not None:
-        forms["dispatch"][1].fields["unit"].initial = suggestion.pk
+    suggestion = None
+    for action, suggest in (("dispatch", suggest_unit), ("redispatch", suggest_redispatch)):
+        if action in forms and (suggestion := suggest(case)) is not None:
+            forms[action][1].fields["unit"].initial = suggestion.pk
     return render(
         request,
         "cases/detail.html",
@@ -91,7 +123,7 @@ def case_detail(request, pk):
             "action_forms": forms.values(),
             "events": case.events.select_related("actor", "actor_organization").prefetch_related("attachments"),
             "steps": case.steps.select_related("organization", "person"),
-            "suggestion": suggest_unit(case) if "dispatch" in forms else None,
+            "suggestion": suggestion,
             "components": nearby_components(case.location),
             "map": map_settings(),
             "can_relocate": "relocate" in forms,

@@ -68,6 +68,14 @@ class Action(models.TextChoices):
     RULE = "rule", _("Rule on responsibility")
 
 
+def action_label(name: str) -> str:
+    """An event's action as the people reading the case history call it (in their language)."""
+    try:
+        return str(Action(name).label)
+    except ValueError:
+        return name
+
+
 class StepOutcome(models.TextChoices):
     """How a step of the case's path ended (``CaseStep.outcome``); the indicators read these."""
 

@@ -259,6 +259,7 @@ FRONTEND_PACKAGES = {
     "vendor/markercluster": "leaflet.markercluster/dist",
     "vendor/idb": "idb/build",
     "vendor/echarts": "echarts/dist",
+    "vendor/tom-select": "tom-select/dist",
 }
 STATICFILES_DIRS = [BASE_DIR / "static"] + [
     (prefix, NODE_MODULES / path) for prefix, path in FRONTEND_PACKAGES.items() if (NODE_MODULES / path).is_dir()

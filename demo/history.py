@@ -62,8 +62,8 @@ PROFILE = {  # shares, per case that reaches the point in question
     "check_on_time": 0.9432,  # → on-time check ≈ 93.7 % of checks due
     "not_fixed": 0.0072,  # → rework ≈ 0.72 %
     "center_on_time": 0.97,  # intake, registration, dispatch, closure review within 15 working minutes
-    "never_handled": 0.0028,  # → handling ≈ 99.72 %
-    "never_closed": 0.0104,  # handled and checked but still waiting for closure: closure ≈ 98.7 %
+    "never_handled": 0.0028,  # handled weeks late → handling ≈ 99.72 % in the month
+    "never_closed": 0.0104,  # closed days late: closure ≈ 98.7 % in the month
 }
 WEEKDAY_WEIGHT = [1.0, 1.0, 0.98, 0.97, 0.95, 0.45, 0.35]
 HOUR_WEIGHT = {
@@ -368,9 +368,9 @@ class HistoryGenerator:
             grant = self.cal.add(t, dt.timedelta(minutes=rng.uniform(10, 120)))
             t = self.act(story, decider, Action.APPROVE_EXTENSION, grant)
         while True:
-            if rng.random() < p["never_handled"]:
-                return  # still at the unit, overdue
             t = self._finish(story.open_step.entered_at, case.handling_deadline, rng.random() < p["handled_on_time"])
+            if rng.random() < p["never_handled"]:  # left at the unit for 1–6 working weeks: unhandled in its month
+                t = self.cal.add(case.handling_deadline, dt.timedelta(hours=rng.uniform(40, 240)))
             t = self.act(story, operator, Action.HANDLE, t, "已处置")
             t = self._after(t, Stage.SEND_CHECK, p["check_on_time"])
             supervisor = self.by_id.get(case.grid_supervisor_id) or self._who(Role.SUPERVISOR)
@@ -381,9 +381,9 @@ class HistoryGenerator:
                 continue
             t = self.act(story, supervisor, Action.CHECK, t, fixed=True)
             break
-        if rng.random() < p["never_closed"]:
-            return
         t = self._after(t, Stage.CLOSE, p["center_on_time"])
+        if rng.random() < p["never_closed"]:  # the closure review waits 2–10 working days
+            t = self.cal.add(t, dt.timedelta(hours=rng.uniform(16, 80)))
         self.act(story, self._who(Role.SHIFT_LEADER), Action.CLOSE, t)
 
     # --- a month of cases ----------------------------------------------------------------------------------

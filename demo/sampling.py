@@ -20,11 +20,13 @@ from django.contrib.gis.geos import LineString, Point, Polygon
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.choices import Role
+from accounts.choices import OrgKind, Role
 from accounts.models import User
 from cases.choices import CaseSource
 from cases.models import Case
+from cases.services import perform
 from cases.worktime import current_calendar, month_end
+from dispatch.services import suggest_redispatch, suggest_unit
 from gis.choices import PlaceKind, RoadLevel
 from gis.models import Grid, Place, Road
 from sampling.choices import Per, RecheckResult
@@ -70,6 +72,10 @@ def square(point, half_m: float) -> Polygon:
     h = half_m / CELL_M
     ring = [lonlat(col - h, row - h), lonlat(col + h, row - h), lonlat(col + h, row + h), lonlat(col - h, row + h)]
     return Polygon([*ring, ring[0]], srid=4326)
+
+
+class _NowReached(Exception):
+    """A simulated case has caught up with the present: it stays where it is."""
 
 
 @dataclass
@@ -398,15 +404,49 @@ class Generator:
         bulk.insert(rows)
         return len(rows)
 
-    @staticmethod
-    def reopen_recurrences(draw: RecheckDraw) -> None:
+    def reopen_recurrences(self, draw: RecheckDraw) -> None:
         """The latest draw's recurrences open new cases, as ``rechecks.record`` does (older months' are left
-        out: they would lie in the intake queue for months)."""
+        out), and the center takes them through as it does any case."""
         recurred = draw.rechecks.filter(result=RecheckResult.RECURRED).select_related("case__category", "supervisor")
         for recheck in recurred:
             description = f"复查发现问题复发（原案卷 {recheck.case.number}）"
             rechecks.open_recurrence(recheck, description, now=recheck.done_at)
             recheck.save(update_fields=["new_case", "missed_by"])
+            self.carry_through(recheck.new_case, recheck.supervisor, recheck.done_at)
+
+    def carry_through(self, case: Case, supervisor: User, start: dt.datetime) -> None:
+        """Accepted, registered, dispatched (and passed on in the district), handled, checked and closed,
+        each a few working minutes to hours after the last, as far as now."""
+        people = {role: list(User.objects.filter(groups__name=role, is_active=True)[:5]) for role in Role.values}
+        at = start
+
+        def act(action: str, actor: User, minutes: float, **params) -> Case:
+            nonlocal at
+            at = current_calendar().add(at, dt.timedelta(minutes=minutes))
+            if at > self.now:
+                raise _NowReached
+            return perform(case_id=case.pk, action=action, actor=actor, now=at, **params)
+
+        try:
+            act("accept", self.rng.choice(people[Role.INTAKE_OPERATOR]), self.rng.uniform(3, 12))
+            act("register", self.rng.choice(people[Role.SHIFT_LEADER]), self.rng.uniform(3, 12))
+            unit = suggest_unit(case)
+            case = act("dispatch", self.rng.choice(people[Role.DISPATCHER]), self.rng.uniform(3, 12), unit=unit)
+            if unit.kind == OrgKind.DISTRICT_PLATFORM:
+                unit = suggest_redispatch(case)
+                operator = User.objects.filter(organization=case.assignee).first()
+                act("redispatch", operator, self.rng.uniform(5, 30), unit=unit)
+            act("handle", User.objects.filter(organization=unit).first(), self.rng.uniform(60, 600), note="已处置")
+            act(
+                "send_check",
+                self.rng.choice(people[Role.INTAKE_OPERATOR]),
+                self.rng.uniform(3, 12),
+                supervisor=supervisor,
+            )
+            act("check", supervisor, self.rng.uniform(30, 180), fixed=True)
+            act("close", self.rng.choice(people[Role.SHIFT_LEADER]), self.rng.uniform(3, 12))
+        except _NowReached:
+            pass
 
     # --- rechecks --------------------------------------------------------------------------------------------
     def draw_rechecks(self, demo_supervisor: int | None) -> tuple[int, float | None]:

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.choices import OrgKind, UnitType
 from accounts.models import Organization
 from classification.models import Category
 
@@ -14,6 +15,18 @@ def suggest_unit(case):
     """The unit the rules make responsible for ``case``, or None when no rule or two equal rules match."""
     rules = best_rules(case.category, [a for a in (case.community, case.street, case.district) if a])
     return rules[0].unit if len(rules) == 1 else None
+
+
+def suggest_redispatch(case):
+    """Where a district platform passes ``case`` on: the unit its rules name, when that is a handling unit,
+    else the office of the case's street (territorial responsibility, 属地管理)."""
+    unit = suggest_unit(case)
+    if unit is not None and unit.kind == OrgKind.HANDLING_UNIT:
+        return unit
+    offices = Organization.objects.filter(
+        parent=case.street_id, kind=OrgKind.HANDLING_UNIT, unit_type=UnitType.STREET_OFFICE, is_active=True
+    )
+    return offices.first() if case.street_id else None
 
 
 @transaction.atomic

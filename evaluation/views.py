@@ -44,17 +44,19 @@ def _month(value: str | None) -> dt.date:
 def indicator_cases(request):
     """The cases behind one count of a snapshot (``fact``), judged as of its time (``as_of``), in the
     viewer's scope; the query string's case filters narrow them to one row of the table."""
-    as_of = parse_datetime(request.GET.get("as_of", "")) if request.GET.get("as_of") else timezone.now()
-    if as_of is None:
+    if request.GET.get("as_of") and parse_datetime(request.GET["as_of"]) is None:
         return HttpResponseBadRequest(_("Give the time as ISO 8601."))
+    return case_list_page(request, indicator_case_list(request.user, request.GET), source=indicator_case_list)
+
+
+def indicator_case_list(user, query):
+    as_of = parse_datetime(query.get("as_of", "")) or timezone.now()
     conditions = indicators.facts(as_of)
-    fact = request.GET.get("fact", "")
-    cases = visible_cases(request.user)
-    if fact in conditions:
-        cases = cases.filter(pk__in=indicators.in_force(as_of).filter(conditions[fact]).values("case"))
-    else:
-        cases = cases.none()
-    return case_list_page(request, cases)
+    cases = visible_cases(user)
+    fact = query.get("fact", "")
+    if fact not in conditions:
+        return cases.none()
+    return cases.filter(pk__in=indicators.in_force(as_of).filter(conditions[fact]).values("case"))
 
 
 @role_required(*VIEWERS)

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
-from django.contrib.gis.measure import D
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from accounts.choices import OrgKind
 
 from .models import Boundary, Grid, Place, Road
+from .selectors import within
 
 
 class OutsideCity(ValidationError):
@@ -79,7 +79,7 @@ def nearest_address(point: Point, within_m: int = 300) -> str:
     near = []
     for model, field in ((Place, "location"), (Road, "geometry")):
         hit = (
-            model.objects.filter(**{f"{field}__distance_lte": (point, D(m=within_m))})
+            model.objects.filter(within(field, point, within_m))
             .annotate(distance=Distance(field, point))
             .order_by("distance")
             .first()

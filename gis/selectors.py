@@ -1,9 +1,12 @@
 """Reads of the spatial base, scoped where it matters (cameras are shared per organization)."""
 
 import json
+import math
 
 from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
+from django.db.models import Q
 
 from accounts.choices import OrgKind
 from accounts.scope import restrict
@@ -16,12 +19,25 @@ def visible_cameras(user):
     return restrict(Camera.objects.all(), user, "owner", "shared_with").distinct()
 
 
+METRES_PER_DEGREE = 111_320
+
+
+def within(field: str, point: Point, metres: float) -> Q:
+    """``field`` lies within ``metres`` of ``point``: first a box around the point, which the spatial index
+    answers, then the exact distance (alone, the distance on the sphere is computed for every row)."""
+    rise = metres / METRES_PER_DEGREE
+    run = rise / max(0.01, math.cos(math.radians(point.y)))
+    box = Polygon.from_bbox((point.x - run, point.y - rise, point.x + run, point.y + rise))
+    box.srid = point.srid or 4326
+    return Q(**{f"{field}__bboverlaps": box, f"{field}__distance_lte": (point, D(m=metres))})
+
+
 def nearby_components(point, metres: int = 60, limit: int = 10):
     """Components within ``metres`` of a point, nearest first (for the case page and for reporting)."""
     if point is None:
         return Component.objects.none()
     return (
-        Component.objects.filter(location__distance_lte=(point, D(m=metres)))
+        Component.objects.filter(within("location", point, metres))
         .annotate(distance=Distance("location", point))
         .select_related("category")
         .order_by("distance")[:limit]

@@ -102,3 +102,27 @@ def test_every_api_viewset_starts_from_the_users_scope_or_is_a_declared_referenc
     assert scoped == {"cases", "gis/cameras", "liaison/decisions"} | {
         f"sampling/{name}" for name in ("samples", "tasks", "specials", "patrols", "rechecks", "draws")
     }
+
+
+def test_overdue_queues_hold_each_users_own_late_work(users, city):
+    """Each desk's overdue queue is the late steps its organization holds (and, in the center, its role
+    works on); leaders see every late case in scope."""
+    from cases.selectors import in_queue, queue_counts
+    from tests.lifecycle import S, advance, at, new_case
+
+    u = users
+    late_intake = new_case(u, city, now=at(2026, 11, 2, 9))  # 15 working minutes to accept
+    late_handling = advance(new_case(u, city, now=at(2026, 11, 2, 9)), u, city, S.DISPATCHED, now=at(2026, 11, 2, 9))
+    handled = advance(new_case(u, city, now=at(2026, 11, 2, 9)), u, city, S.PENDING_CLOSURE, now=at(2026, 11, 2, 9))
+    unit = handled.assignee
+    operator = u.unit_operator_d1 if unit == city.gov1 else u.unit_operator
+
+    def overdue(user):
+        return set(in_queue(user, "overdue"))
+
+    assert overdue(u.intake_operator) == {late_intake}
+    assert overdue(u.shift_leader) == {handled}  # the closure review is late, at the center
+    assert overdue(u.dispatcher) == set()
+    assert late_handling in overdue(operator) and handled not in overdue(operator)
+    assert overdue(u.leader) == {late_intake, late_handling, handled}
+    assert {q.name: n for q, n in queue_counts(u.shift_leader)}["overdue"] == 1

@@ -117,6 +117,36 @@ def test_filtered_list_exports_to_excel_with_step_times(client, users, city):
     assert len(events) == done.events.count()
 
 
+def test_a_long_list_exports_in_the_background_with_progress(client, users, city, monkeypatch):
+    import io
+
+    from openpyxl import load_workbook
+
+    from cases.models import CaseExport
+    from cases.tasks import export_cases
+    from tests.lifecycle import new_case
+
+    monkeypatch.setattr("cases.views.INSTANT_ROWS", 2)
+    monkeypatch.setattr("cases.exports.CHUNK", 2)  # several chunks, progress saved after each
+    east = {new_case(users, city).number for _ in range(3)}
+    new_case(users, city, area=city.s21)
+    client.force_login(users.district_operator)  # sees the three in its district only
+    response = client.get(reverse("case-list"), {"export": "xlsx", "page": "2"})
+    export = CaseExport.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("case-export", args=[export.pk])
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and b'http-equiv="refresh"' in page.content and export.total == 3
+    export_cases(export.pk)  # what the worker does
+    export.refresh_from_db()
+    assert (export.status, export.done) == ("done", 3)
+    download = client.get(reverse("case-export", args=[export.pk]), {"download": "1"})
+    book = load_workbook(io.BytesIO(b"".join(download.streaming_content)), read_only=True)
+    rows = list(book.worksheets[0].values)[1:]
+    assert {str(r[0]) for r in rows} == east and all(r[4] == city.d1.name for r in rows)
+    client.force_login(users.dispatcher)
+    assert client.get(reverse("case-export", args=[export.pk])).status_code == 404  # someone else's file
+
+
 def test_case_list_filters_and_queue(client, users, city):
     from tests.lifecycle import new_case
 
@@ -177,3 +207,41 @@ def test_the_case_history_names_actions_in_the_readers_language_and_a_favicon_is
     assert registered != "Register" and registered in page and '<code class="muted">register</code>' not in page
     icon = client.get("/favicon.ico")
     assert icon.status_code == 200 and icon["Content-Type"] == "image/png"
+
+
+def test_header_search_finds_cases_by_number_text_phone_and_component(client, users, city):
+    from cases.models import Case
+    from tests.lifecycle import new_case
+
+    first = new_case(users, city, address="人民路12号", reporter_phone="13800001234")
+    second = new_case(users, city, component_code="0101990101001", address="中山路")
+    other = new_case(users, city, area=city.s21, address="人民路99号")
+    Case.objects.filter(pk=second.pk).update(description="井盖缺失，行人易跌落")
+    client.force_login(users.district_operator)  # district 1 only: the other district's 人民路 is not found
+
+    def found(text):
+        page = client.get(reverse("case-list"), {"q": text})
+        assert page.status_code == 200
+        return {c.number for c in page.context["page"]}
+
+    assert found("人民路") == {first.number}
+    assert found("0001234") == {first.number} and found("99010100") == {second.number}
+    assert found("行人易跌") == {second.number} and found(second.number) == {second.number}
+    assert found("x") == {first.number, second.number}  # one character: no search, the whole list
+    client.force_login(users.dispatcher)
+    assert found("人民路") == {first.number, other.number}
+    assert b'name="q"' in client.get(reverse("home")).content  # the box is in the header
+
+
+def test_the_search_index_is_on_the_expression_the_search_uses(db):
+    """PostgreSQL uses the trigram index only for the very expression it was built on."""
+    from importlib import import_module
+
+    from django.db import connection
+
+    from cases.selectors import SEARCH_SQL
+
+    assert import_module("cases.migrations.0012_case_search").SEARCH_SQL == SEARCH_SQL
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'case_search_trgm'")
+        assert "gin_trgm_ops" in cursor.fetchone()[0]

@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_POST
 from PIL import Image, ImageDraw
-from pypinyin import Style, lazy_pinyin
 
 from accounts.choices import Role
 from accounts.decorators import role_required
 from accounts.services import issue_token
 from cases.models import Case
+from citymgmt.pickers import spelled
 from classification.choices import Urgency
 from classification.models import Category
 from gis.views import map_settings
@@ -43,12 +43,6 @@ SHELL_ASSETS = (
 )
 ICON_SIZES = (192, 512)
 FREQUENT_DAYS = 90
-
-
-@lru_cache(maxsize=512)
-def spelled(name: str) -> str:
-    """Pinyin initials and whole syllables, for search: 暴露垃圾 → "bllj baolulaji"."""
-    return f"{''.join(lazy_pinyin(name, style=Style.FIRST_LETTER))} {''.join(lazy_pinyin(name))}".lower()
 
 
 def category_choices(user) -> dict:

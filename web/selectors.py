@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.choices import OrgKind, Role
 from accounts.models import Organization, User
-from cases.choices import OPEN_STATES
+from cases.choices import OPEN_STATES, CaseState
 
 # A user with several roles lands on the first of these and can switch to the others.
 WORKBENCH_ORDER = (
@@ -35,16 +35,15 @@ def organizations_in_scope_by_kind(user: User) -> list[tuple[str, int]]:
 
 
 def unit_load(user: User, limit: int = 15):
-    """Handling units (and district platforms) in scope with open and overdue cases, busiest first."""
-    is_open = Q(assigned_cases__state__in=OPEN_STATES)
-    late = is_open & (Q(assigned_cases__is_overdue=True) | Q(assigned_cases__stage_deadline__lte=timezone.now()))
+    """Handling units (and district platforms) in scope with their open cases and those late at them (handling
+    overdue), busiest first. Only open cases are joined: the figure does not grow with the units' history."""
+    late = Q(assigned_cases__state=CaseState.DISPATCHED) & (
+        Q(assigned_cases__is_overdue=True) | Q(assigned_cases__stage_deadline__lte=timezone.now())
+    )
     return (
         Organization.objects.restrict(user)
-        .filter(kind__in=(OrgKind.HANDLING_UNIT, OrgKind.DISTRICT_PLATFORM))
-        .annotate(
-            open_cases=Count("assigned_cases", filter=is_open), overdue_cases=Count("assigned_cases", filter=late)
-        )
-        .filter(open_cases__gt=0)
+        .filter(kind__in=(OrgKind.HANDLING_UNIT, OrgKind.DISTRICT_PLATFORM), assigned_cases__state__in=OPEN_STATES)
+        .annotate(open_cases=Count("assigned_cases"), overdue_cases=Count("assigned_cases", filter=late))
         .select_related("parent")
         .order_by("-overdue_cases", "-open_cases", "name")[:limit]
     )

@@ -22,6 +22,7 @@ from accounts.scope import in_scope
 from citymgmt.errors import Conflict
 from classification.models import Category
 from gis.geocoding import OutsideCity, locate
+from gis.selectors import within
 
 from ..choices import SUPERVISOR_SOURCES, AttachmentKind, CaseSource, CaseState, ClosureType, Stage
 from ..models import Case, CaseSequence
@@ -172,17 +173,17 @@ def missed_by(case: Case, *, found_by_supervisor: bool = False) -> int | None:
     """For a public report: the grid's responsible supervisor, if they made no report of the same category
     within 50 m in the preceding 24 hours (漏报, counted once the report is verified and stands).
     ``found_by_supervisor``: the same judgement for a problem another supervisor found (a recheck visit)."""
-    if case.grid is None or case.grid.supervisor_id is None:
+    if case.grid is None or case.grid.supervisor_id is None or case.location is None:
         return None
     if (case.source in SUPERVISOR_SOURCES and not found_by_supervisor) or case.reporter_id == case.grid.supervisor_id:
         return None
     distance, period = MISSED_WITHIN
     reported = Case.objects.filter(
+        within("location", case.location, distance.m),
         reporter_id=case.grid.supervisor_id,
         category=case.category,
         reported_at__gte=case.reported_at - period,
         reported_at__lte=case.reported_at,
-        location__distance_lte=(case.location, distance),
     )
     return None if reported.exists() else case.grid.supervisor_id
 
