@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -34,10 +35,31 @@ class OrganizationAdmin(admin.ModelAdmin):
         return "\u3000" * obj.depth + obj.name
 
 
+def role_label(group) -> str:
+    """A role's name in the reader's language (the group is named by the role's code)."""
+    return str(Role(group.name).label) if group.name in Role.values else group.name
+
+
+class RolesField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return role_label(obj)
+
+
+class RoleFilter(admin.SimpleListFilter):
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(groups__name=self.value()) if self.value() else queryset
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "full_name", "organization", "role_names", "is_active", "last_login")
-    list_filter = ("groups", "organization__kind", "is_active", "is_staff")
+    list_filter = (RoleFilter, "organization__kind", "is_active", "is_staff")
     search_fields = ("username", "full_name", "phone", "organization__name")
     autocomplete_fields = ("organization",)
     fieldsets = (
@@ -46,7 +68,8 @@ class UserAdmin(BaseUserAdmin):
         (
             _("Roles and permissions"),
             {
-                "fields": ("groups", "is_active", "is_staff", "is_superuser", "user_permissions"),
+                # Roles are what the platform checks: no permissions one by one (their names are not translated).
+                "fields": ("groups", "is_active", "is_staff", "is_superuser"),
             },
         ),
         (_("Important dates"), {"fields": ("last_login", "date_joined", "password_changed_at")}),
@@ -62,6 +85,11 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs.update(form_class=RolesField, label=_("roles"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("roles"))
     def role_names(self, obj):

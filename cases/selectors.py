@@ -227,6 +227,13 @@ def with_step_start(cases: QuerySet[Case]) -> QuerySet[Case]:
     return cases.annotate(step_entered_at=Subquery(open_step.values("entered_at")[:1]))
 
 
+LIGHT_LABELS = {
+    "green": _("Within the time limit"),
+    "yellow": _("Over 80 % of the time limit used"),
+    "red": _("Overdue"),
+}
+
+
 def timing_light(case: Case, now: dt.datetime | None = None) -> str:
     """green below 80 % of the step's limit used, yellow up to 100 %, red when overdue; "" without a limit.
     The share is measured in working time, or in clock time for a limit that runs outside working hours."""

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.choices import OFFICE_ROLES, OrgKind, Role
@@ -33,7 +33,19 @@ from .selectors import KEY_RATES, ids_in_scope, month_snapshot, ranking, scored_
 from .tasks import compute_snapshot, generate_bulletin
 
 VIEWERS = OFFICE_ROLES
-FORECAST_LEVELS = [("district", _lazy("Districts")), ("street", _lazy("Streets")), ("major", _lazy("Major categories"))]
+ASSESSORS = (Role.LEADER, Role.ADMINISTRATOR)  # enter the other assessments, generate the bulletin
+COMPUTERS = (Role.LEADER, Role.ADMINISTRATOR, Role.DISPATCHER)  # compute a month again
+
+
+def _may(user, roles) -> bool:
+    return user.is_superuser or user.has_role(*roles)
+
+
+FORECAST_LEVELS = [
+    ("district", gettext_lazy("Districts")),
+    ("street", gettext_lazy("Streets")),
+    ("major", gettext_lazy("Major categories")),
+]
 
 
 def _month(value: str | None) -> dt.date:
@@ -50,13 +62,18 @@ def indicator_cases(request):
 
 
 def indicator_case_list(user, query):
+    """The cases of one count (``fact``), less those of another (``without``: e.g. dispatched but not handled on
+    time, what a rate misses), judged as of ``as_of``, in the user's scope."""
     as_of = parse_datetime(query.get("as_of", "")) or timezone.now()
     conditions = indicators.facts(as_of)
     cases = visible_cases(user)
-    fact = query.get("fact", "")
-    if fact not in conditions:
+    fact, without = query.get("fact", ""), query.get("without", "")
+    if fact not in conditions or (without and without not in conditions):
         return cases.none()
-    return cases.filter(pk__in=indicators.in_force(as_of).filter(conditions[fact]).values("case"))
+    rows = indicators.in_force(as_of).filter(conditions[fact])
+    if without:
+        rows = rows.exclude(conditions[without])
+    return cases.filter(pk__in=rows.values("case"))
 
 
 @role_required(*VIEWERS)
@@ -72,6 +89,8 @@ def dashboard(request):
         "key_rates": [(k, rates[k]) for k in KEY_RATES],
         "months": services.months_back(services.previous_month(timezone.localdate())[0], 12)[::-1],
         "bulletins": Bulletin.objects.filter(month=month)[:5],
+        "may_assess": _may(request.user, ASSESSORS),
+        "may_compute": _may(request.user, COMPUTERS),
     }
     context["running"] = Snapshot.objects.filter(status=SnapshotStatus.RUNNING, period_start=month)
     context["disputes"] = dispute_figures(*indicators.period(month, month_end(month)))
@@ -100,8 +119,21 @@ def dashboard(request):
         context["facts"] = ("reports", "dispatched")
         # The breakdowns count the whole city: only a viewer who sees the whole city's cases drills down.
         context["sees_city_cases"] = sees_whole_city(ids)
-        context["city"] = snapshot.rows.filter(object_type="city").first()
-        context["previous_city"] = previous.rows.filter(object_type="city").first() if previous else None
+        context["city"] = city = snapshot.rows.filter(object_type="city").first()
+        context["previous_city"] = previous_city = (
+            previous.rows.filter(object_type="city").first() if previous else None
+        )
+        by_name = {r.name: r for r in indicators.RATES}
+        context["key_cards"] = [  # rate, last month's, and the counts behind it (to drill down to)
+            (
+                by_name[k],
+                city.rates.get(k) if city else None,
+                previous_city.rates.get(k) if previous_city else None,
+                city.counts.get(by_name[k].numerator, 0) if city else 0,
+                city.counts.get(by_name[k].denominator, 0) if city else 0,
+            )
+            for k in KEY_RATES
+        ]
         points = trend(services.months_back(month, 12))
         context["trend"] = json.dumps(
             {
@@ -119,12 +151,12 @@ def dashboard(request):
             }
         )
     if snapshot and request.GET.get("export") == "xlsx":
-        return _workbook(month, context["tables"], rates)
+        return _workbook(month, context, rates)
     return render(request, "evaluation/dashboard.html", context)
 
 
-def _workbook(month, tables, rates) -> HttpResponse:
-    """Every table of the dashboard as a sheet."""
+def _workbook(month, context, rates) -> HttpResponse:
+    """Every table of the dashboard as a sheet: the rankings, the posts, the sources and the major categories."""
     sheets = {
         title: [
             {
@@ -141,12 +173,32 @@ def _workbook(month, tables, rates) -> HttpResponse:
             }
             for s in rows
         ]
-        for title, _object_type, rows in tables
+        for title, _object_type, rows in context["tables"]
     }
+    for title, rows in context.get("post_tables", ()):
+        sheets[title] = [
+            {
+                _("Rank"): s.rank,
+                _("Name"): s.row.object_name,
+                **{str(rates.get(k, k)): v for k, v in s.row.rates.items()},
+                _("Score"): s.score,
+            }
+            for s in rows
+        ]
+    for title, _param, rows in context["breakdowns"]:
+        sheets[title] = [
+            {
+                _("Name"): r.object_name,
+                _("Reports"): r.counts.get("reports"),
+                _("Dispatched"): r.counts.get("dispatched"),
+                **{str(rates[k]): r.rates.get(k) for k in rates},
+            }
+            for r in rows
+        ]
     return download(workbook(sheets), f"evaluation-{month:%Y-%m}.xlsx")
 
 
-@role_required(Role.LEADER, Role.ADMINISTRATOR)
+@role_required(*ASSESSORS)
 def assessments(request):
     """Staff enter the other assessment scores of each unit for a month."""
     month = _month(request.GET.get("month") or request.POST.get("month"))
@@ -172,7 +224,7 @@ def assessments(request):
     )
 
 
-@role_required(Role.LEADER, Role.ADMINISTRATOR, Role.DISPATCHER)
+@role_required(*COMPUTERS)
 @require_POST
 def compute(request):
     month = _month(request.POST.get("month"))
@@ -187,7 +239,7 @@ def compute(request):
     return redirect(f"{reverse('dashboard')}?month={month:%Y-%m}")
 
 
-@role_required(Role.LEADER, Role.ADMINISTRATOR)
+@role_required(*ASSESSORS)
 @require_POST
 def bulletin(request):
     month = _month(request.POST.get("month"))

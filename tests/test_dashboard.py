@@ -169,9 +169,34 @@ def test_dashboard_tables_export_to_excel(client, users, november):
     client.force_login(users.leader)
     response = client.get(reverse("dashboard"), {"month": "2026-11", "export": "xlsx"})
     sheets = pd.read_excel(io.BytesIO(response.content), sheet_name=None)
-    assert set(sheets) == {"区", "处置单位", "街道"}
+    assert {"区", "处置单位", "街道", "监督员", "受理员", "值班长", "派遣员", "按来源", "按大类"} <= set(sheets)
     assert list(sheets["区"]["名称"]) == ["东城区"]
     assert "按期处置率" in sheets["处置单位"].columns
+    assert sheets["按来源"]["上报数"].sum() == 11 and len(sheets["按大类"]) == 1  # the cohort: reported in November
+
+
+def test_headline_rates_drill_down_to_their_cases_and_the_rest(client, users, november):
+    """Each headline card links to the cases counted above the line, below it, and those the rate misses."""
+    import re
+
+    client.force_login(users.leader)
+    page = client.get(reverse("dashboard"), {"month": "2026-11"}).content.decode()
+    links = re.findall(r'href="(/evaluation/cases/\?fact=dispatched&amp;without=handled_on_time[^"]*)"', page)
+    assert links, "no drill-down to the cases not handled on time"
+    missed = client.get(links[0].replace("&amp;", "&")).context["page"].paginator.count
+    card = next(
+        c
+        for c in client.get(reverse("dashboard"), {"month": "2026-11"}).context["key_cards"]
+        if c[0].name == "on_time_handling_rate"
+    )
+    assert missed == card[4] - card[3] > 0
+
+
+@pytest.mark.parametrize("role", ["dispatcher", "district_operator"])
+def test_staff_are_not_offered_what_they_may_not_do(client, users, november, role):
+    client.force_login(getattr(users, role))
+    page = client.get(reverse("dashboard"), {"month": "2026-11"}).content.decode()
+    assert reverse("assessments") not in page and reverse("bulletin-generate") not in page
 
 
 def test_breakdowns_and_month_by_month(client, users, city, november):
