@@ -229,7 +229,7 @@ def with_step_start(cases: QuerySet[Case]) -> QuerySet[Case]:
 
 LIGHT_LABELS = {
     "green": _("Within the time limit"),
-    "yellow": _("Over 80 % of the time limit used"),
+    "yellow": _("More than four fifths of the time limit used"),
     "red": _("Overdue"),
 }
 

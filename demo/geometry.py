@@ -15,8 +15,8 @@ from accounts.choices import OrgKind
 from accounts.models import Organization
 from classification.choices import CategoryKind
 from classification.models import Category
-from gis.choices import ComponentStatus, PlaceKind, RoadLevel
-from gis.models import Boundary, Camera, Component, Grid, Place, Road
+from gis.choices import ComponentStatus, LandKind, PlaceKind, RoadLevel
+from gis.models import Boundary, Camera, Component, Grid, Land, Place, Road
 
 from . import bulk
 
@@ -230,12 +230,47 @@ class RoadIndex:
         return math.hypot(along - clamped, across - road.fixed)
 
 
+CANAL = [(0, 62), (30, 70), (62, 88), (95, 96), (128, 112), (160, 122), (186, 131)]  # cells, west to east
+LAKE = [(8, 150), (30, 143), (52, 152), (58, 170), (44, 184), (18, 184), (4, 170)]
+PARKS = ["锡惠公园", "城中公园", "东林公园", "蠡园", "梅园"]
+
+
+def _cells_to_lonlat(polygon: Polygon) -> MultiPolygon:
+    rings = [[lonlat(c, r) for c, r in ring.coords] for ring in polygon]
+    shape = MultiPolygon(Polygon(*rings), srid=4326)
+    return shape
+
+
+def build_demo_land(rng: random.Random) -> int:
+    """The water and green space of the base map: a canal across the city, a lake in its south-west, parks."""
+    if Land.objects.exists():
+        return 0
+    canal = LineString(CANAL).buffer(0.45, quadsegs=4)  # about 90 m wide
+    lake = Polygon(LAKE + LAKE[:1])
+    rows = [
+        Land(name="京杭大运河", kind=LandKind.WATER, geometry=_cells_to_lonlat(canal)),
+        Land(name="蠡湖", kind=LandKind.WATER, geometry=_cells_to_lonlat(lake)),
+    ]
+    for name in PARKS:
+        col, row = rng.uniform(10, 170), rng.uniform(10, 140)
+        rows.append(
+            Land(
+                name=name,
+                kind=LandKind.GREEN,
+                geometry=_cells_to_lonlat(Polygon.from_bbox((col, row, col + 5, row + 4))),
+            )
+        )
+    Land.objects.bulk_create(rows)
+    return len(rows)
+
+
 @transaction.atomic
 def build_demo_surroundings(city: Organization, seed: int = 2026, supervisors=()) -> dict[str, int]:
     """Roads, markets, compounds, cameras and the component census of the demo city; every grid gets
     a responsible supervisor (responsibility grids split by district). Returns counts."""
 
     rng = random.Random(seed)
+    build_demo_land(rng)
     roads = plan_roads(rng)
     districts = {d.code: d for d in city.subtree().filter(kind=OrgKind.DISTRICT)}
     Road.objects.bulk_create(

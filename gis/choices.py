@@ -29,3 +29,10 @@ class PlaceKind(models.TextChoices):
     MARKET = "market", _("Farmers' market")
     COMPOUND = "compound", _("Residential compound")
     LANDMARK = "landmark", _("Landmark")
+
+
+class LandKind(models.TextChoices):
+    """What the base map draws under the streets."""
+
+    WATER = "water", _("Water")
+    GREEN = "green", _("Park or green space")

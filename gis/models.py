@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organization
 from classification.models import Category
 
-from .choices import ComponentStatus, DataSource, PlaceKind, RoadLevel
+from .choices import ComponentStatus, DataSource, LandKind, PlaceKind, RoadLevel
 
 GRID_CODE = RegexValidator(
     r"^[0-9A-Z]{15}$", _("A unit grid code has 15 characters: county 6 + street 3 + community 3 + serial 3.")
@@ -170,3 +170,18 @@ class Place(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Land(models.Model):
+    """Water and green space, drawn on the platform's own base map."""
+
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=LandKind.choices)
+    geometry = models.MultiPolygonField(_("geometry"), srid=4326)
+
+    class Meta:
+        verbose_name = _("water or green space")
+        verbose_name_plural = _("water and green spaces")
+
+    def __str__(self):
+        return self.name or self.get_kind_display()

@@ -136,3 +136,55 @@ def test_gazetteer_finds_places_roads_and_areas_and_names_a_point(users, city):
     outside = client(users.intake_operator).get("/api/gis/reverse/", {"longitude": 116.4, "latitude": 39.9})
     assert outside.status_code == 400
     assert client(users.intake_operator).get("/api/gis/reverse/", {"longitude": "x"}).status_code == 400
+
+
+def test_a_capped_case_layer_says_how_many_it_leaves_out(users, city, grids):
+    for _ in range(3):
+        new_case(users, city, location=Point(*lonlat(50.5, 50.5), srid=4326))
+    client = APIClient()
+    client.force_authenticate(users.dispatcher)
+    layer = client.get("/api/gis/cases/", {"limit": 2}).json()
+    assert (len(layer["features"]), layer["total"], layer["limit"]) == (2, 3, 2)
+    assert client.get("/api/gis/cases/").json()["total"] == 3
+
+
+def test_the_own_base_map_draws_roads_water_and_names(client, city):
+    """Without a tile service the maps take the platform's tiles, drawn from its data; a new road makes new
+    tiles (the data's version is in their address)."""
+    import io
+
+    from django.contrib.gis.geos import LineString, MultiPolygon, Polygon
+    from PIL import Image
+
+    from gis import basemap
+    from gis.models import Land, Road
+    from gis.views import map_settings
+
+    Land.objects.create(
+        name="运河",
+        kind="water",
+        geometry=MultiPolygon(Polygon.from_bbox((*lonlat(40, 49), *lonlat(60, 47))), srid=4326),
+    )
+    before = map_settings()["tiles"]
+    Road.objects.create(name="人民路", level="main", length_m=2000, geometry=LineString(lonlat(30, 50), lonlat(70, 50)))
+    from django.core.cache import cache
+
+    cache.delete("basemap:version")
+    after = map_settings()["tiles"]
+    assert before != after and after.endswith("/{z}/{x}/{y}.png")
+    px, py = basemap.world_pixels(*lonlat(50, 50), 16)
+    url = after.format(z=16, x=int(px // 256), y=int(py // 256))
+    response = client.get(url)  # no log-in needed: streets and names only
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert "max-age" in response["Cache-Control"]
+    tile = Image.open(io.BytesIO(response.content)).convert("RGB")
+    colours = {c for _n, c in tile.getcolors(256 * 256)}
+    assert basemap.ROADS["main"][2] in colours and basemap.COLOURS["water"] in colours
+    assert client.get(after.format(z=3, x=1, y=1)).status_code == 404  # beyond the zoom levels drawn
+
+
+def test_a_configured_tile_service_replaces_the_own_base_map(settings):
+    from gis.views import map_settings
+
+    settings.MAP_TILES_URL, settings.MAP_TILES_OFFSET = "https://tiles.example.cn/{z}/{x}/{y}.png", "gcj02"
+    assert map_settings() == {"tiles": settings.MAP_TILES_URL, "attribution": "", "offset": "gcj02"}

@@ -140,7 +140,8 @@ for _name in ACTIONS:
         ],
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
         description="A GeoJSON FeatureCollection: ``features`` (not ``results``), each a Point with the case's "
-        "number, state, category, category_name, source and overdue.",
+        "number, state, category, category_name, source and overdue; ``total``, the cases matching (more than the "
+        "features when the layer is capped at ``limit``, newest first).",
     )
 )
 class CaseLayerView(APIView):
@@ -185,7 +186,9 @@ class CaseLayerView(APIView):
             }
             for pk, number, state, code, name, source, overdue, point in rows
         ]
-        return Response({"type": "FeatureCollection", "features": features})
+        # A capped layer says so: the map shows "10,000 of 189,368" rather than silently stopping.
+        total = len(features) if len(features) < limit else cases.count()
+        return Response({"type": "FeatureCollection", "features": features, "total": total, "limit": limit})
 
 
 class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):

@@ -51,6 +51,7 @@
   function loadCases() {
     const query = new URLSearchParams(new FormData(form));
     cases.clearLayers();
+    [...query.keys()].forEach((k) => { if (!query.get(k)) query.delete(k); });
     api(`/api/gis/cases/?${query}`).then((data) => {
       const markers = data.features.map((f) => {
         const [x, y] = f.geometry.coordinates;
@@ -61,12 +62,22 @@
         return m;
       });
       cases.addLayers(markers);
-      count.textContent = markers.length;
+      const shown = markers.length.toLocaleString(), total = (data.total ?? markers.length).toLocaleString();
+      const capped = data.total > markers.length;
+      count.textContent = (capped ? count.dataset.capped : count.dataset.all).replace("%(shown)s", shown).replace("%(total)s", total);
+      count.classList.toggle("error", capped);
     });
   }
   form.addEventListener("change", loadCases);
   form.addEventListener("submit", (e) => { e.preventDefault(); loadCases(); });
   loadCases();
+
+  const legend = document.getElementById("map-legend");
+  if (legend) {
+    const control = L.control({ position: "bottomright" });
+    control.onAdd = () => { legend.hidden = false; return legend; };
+    control.addTo(map);
+  }
 
   L.control.layers(null, {
     [el.dataset.labelCases]: cases, [el.dataset.labelDistricts]: districts, [el.dataset.labelStreets]: streets,

@@ -5,6 +5,11 @@
 if (window.L && document.currentScript) {
   L.Icon.Default.imagePath = document.currentScript.src.replace(/js\/geo[^/]*$/, "leaflet/images/");
 }
+// The zoom buttons' tooltips in the page's language (the body carries them).
+if (window.L && document.body && document.body.dataset.zoomIn) {
+  L.Control.Zoom.prototype.options.zoomInTitle = document.body.dataset.zoomIn;
+  L.Control.Zoom.prototype.options.zoomOutTitle = document.body.dataset.zoomOut;
+}
 window.CityGeo = (function () {
   const A = 6378245.0, EE = 0.00669342162296594323;
   function outOfChina(lng, lat) { return lng < 72.004 || lng > 137.8347 || lat < 0.8293 || lat > 55.8271; }
@@ -43,7 +48,7 @@ window.CityGeo = (function () {
         coordsToLatLng: (c) => { const [x, y] = gcj ? toGcj(c[0], c[1]) : c; return L.latLng(y, x); },
       }, options)),
       baseLayer: (map) => {
-        if (el.dataset.tiles) L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution || "" }).addTo(map);
+        if (el.dataset.tiles) L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution || "", maxZoom: 19 }).addTo(map);
       },
     };
   }
