@@ -110,6 +110,7 @@ class ReportForm(forms.Form):
         if user.has_role(Role.SUPERVISOR):  # daily collection, or a special collection they are in
             self.fields["source"].choices = [c for c in CaseSource.choices if c[0] in SUPERVISOR_SOURCES]
             self.initial.setdefault("source", CaseSource.SUPERVISOR)
+            del self.fields["reporter_name"], self.fields["reporter_phone"]  # they are the reporter
         else:
             self.fields["source"].choices = [c for c in CaseSource.choices if c[0] != CaseSource.SUPERVISOR]
             del self.fields["self_handled"], self.fields["after_photos"]

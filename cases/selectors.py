@@ -160,6 +160,23 @@ def queue_counts(user: User, role: str | None = None) -> list[tuple[Queue, int]]
     return [(q, counts[q.name]) for q in queues]
 
 
+WORK_QUEUES = ("intake", "verify", "register", "dispatch", "district", "handle", "send_check", "check", "close")
+
+
+def next_case(user: User, after: Case) -> Case | None:
+    """Once ``after`` has left the user's work queues: the oldest case waiting in them, where to go next."""
+    work = [q.q(user) for q in queues_for(user) if q.name in WORK_QUEUES]
+    if not work:
+        return None
+    either = work[0]
+    for q in work[1:]:
+        either |= q
+    waiting = Case.objects.restrict(user).filter(either)
+    if waiting.filter(pk=after.pk).exists():
+        return None
+    return waiting.order_by("reported_at").first()
+
+
 def in_queue(user: User, name: str) -> QuerySet[Case]:
     return visible_cases(user).filter(QUEUES_BY_NAME[name].q(user))
 

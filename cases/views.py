@@ -132,6 +132,7 @@ def case_detail(request, pk):
             if case.state in (S.REPORTED, S.VERIFYING, S.PENDING_REGISTRATION)
             else (),
             "duplicate_window": (DUPLICATE_METRES, DUPLICATE_DAYS),
+            "next_case": selectors.next_case(request.user, case),
         },
     )
 
@@ -188,8 +189,8 @@ def case_report(request):
                 address=data["address"],
                 urgency=data["urgency"],
                 component_code=data["component_code"],
-                reporter_name=data["reporter_name"],
-                reporter_phone=data["reporter_phone"],
+                reporter_name=data.get("reporter_name", ""),  # none asked of a supervisor: they reported it
+                reporter_phone=data.get("reporter_phone", ""),
                 self_handled=data.get("self_handled", False),
                 photos=data["photos"] + data.get("after_photos", []),
             )

@@ -6,6 +6,17 @@ from accounts.choices import OrgKind, Role, UnitType
 from accounts.services import create_organization, create_user
 
 PASSWORD = "pass-for-tests-1"
+# One user of each desk (the ``users`` fixture's attributes), as the walks through every page take them.
+DESKS = (
+    "leader",
+    "intake_operator",
+    "shift_leader",
+    "dispatcher",
+    "supervisor",
+    "district_operator",
+    "unit_operator_d1",
+    "administrator",
+)
 pytest_plugins = ["tests.histories"]
 
 

@@ -23,6 +23,7 @@ from demo.geometry import lonlat
 from sampling.models import Library, Patrol, Recheck, RecheckDraw, Sample, SampleKind, SpecialCollection, Visit
 from sampling.services import tasks
 
+from .conftest import DESKS
 from .lifecycle import S, advance, at, new_case
 
 COUNTS = Path(__file__).with_name("query_counts.json")
@@ -40,19 +41,7 @@ def pinned():
 def pages(users, city, histories):
     case = histories["plain"]
     web = [
-        *[
-            (f"workbench as {who}", who, reverse("home"))
-            for who in (
-                "leader",
-                "intake_operator",
-                "shift_leader",
-                "dispatcher",
-                "supervisor",
-                "district_operator",
-                "unit_operator_d1",
-                "administrator",
-            )
-        ],
+        *[(f"workbench as {who}", who, reverse("home")) for who in DESKS],
         ("case list", "dispatcher", reverse("case-list")),
         ("case list, open queue", "dispatcher", reverse("case-list") + "?queue=open"),
         ("case list, district", "district_operator", reverse("case-list")),

@@ -17,7 +17,7 @@
     style: { color: "#52606d", weight: 1, fillOpacity: 0.03 },
     onEachFeature: (f, l) => l.bindTooltip(text(f.properties.name), { sticky: true }),
   }).addTo(map);
-  api("/api/gis/areas/?kind=district").then((d) => { districts.addData(d); map.fitBounds(districts.getBounds()); });
+  api("/api/gis/areas/?kind=district").then((d) => { districts.addData(d); if (d.features.length) map.fitBounds(districts.getBounds()); });
   api("/api/gis/areas/?kind=street").then((d) => streets.addData(d));
 
   const grids = geo.geojson(null, {

@@ -3,3 +3,7 @@
 document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
   select.addEventListener("change", () => select.form.submit());
 });
+// Folded by default on a phone: the list comes first (the filters stay one tap away).
+document.querySelectorAll("details[data-close-narrow]").forEach((details) => {
+  if (window.matchMedia("(max-width: 640px)").matches) details.open = false;
+});

@@ -5,6 +5,8 @@
 if (window.L && document.currentScript) {
   L.Icon.Default.imagePath = document.currentScript.src.replace(/js\/geo[^/]*$/, "leaflet/images/");
 }
+// Leaflet credited by name only (its default credit carries an English tooltip).
+if (window.L) L.Control.Attribution.prototype.options.prefix = '<a href="https://leafletjs.com">Leaflet</a>';
 // The zoom buttons' tooltips in the page's language (the body carries them).
 if (window.L && document.body && document.body.dataset.zoomIn) {
   L.Control.Zoom.prototype.options.zoomInTitle = document.body.dataset.zoomIn;
