@@ -451,7 +451,7 @@ class Decision(models.Model):
 
 
 class ExportStatus(models.TextChoices):
-    RUNNING = "running", _("Running")
+    RUNNING = "running", _("Being written")
     DONE = "done", _("Ready")
     FAILED = "failed", _("Failed")
 

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('query', models.TextField(blank=True, verbose_name='query')),
                 ('total', models.PositiveIntegerField(default=0, verbose_name='cases')),
                 ('done', models.PositiveIntegerField(default=0, verbose_name='written')),
-                ('status', models.CharField(choices=[('running', 'Running'), ('done', 'Ready'), ('failed', 'Failed')], default='running', max_length=8, verbose_name='status')),
+                ('status', models.CharField(choices=[('running', 'Being written'), ('done', 'Ready'), ('failed', 'Failed')], default='running', max_length=8, verbose_name='status')),
                 ('file', models.FileField(blank=True, upload_to='exports/%Y/%m/', verbose_name='file')),
                 ('error', models.TextField(blank=True, verbose_name='error')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
