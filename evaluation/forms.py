@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import OrgKind
 from accounts.models import Organization
 from cases.choices import CaseSource
+from citymgmt.pickers import PickerSelect
 from classification.models import Category, MajorCategory
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -19,13 +20,17 @@ class AnalysisForm(forms.Form):
     end = forms.DateField(label=_("Reported until"), required=False, widget=DATE)
     major = forms.ModelChoiceField(label=_("Major category"), queryset=MajorCategory.objects.all(), required=False)
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.filter(is_active=True).order_by("full_code"), required=False
+        label=_("Category"),
+        queryset=Category.objects.filter(is_active=True).order_by("full_code"),
+        required=False,
+        widget=PickerSelect,
     )
     source = forms.ChoiceField(label=_("Source"), choices=[("", "—"), *CaseSource.choices], required=False)
     area = forms.ModelChoiceField(
         label=_("District or street"),
         queryset=Organization.objects.filter(kind__in=(OrgKind.DISTRICT, OrgKind.STREET)).order_by("path"),
         required=False,
+        widget=PickerSelect,
     )
 
     def period(self) -> tuple[dt.date, dt.date]:
@@ -50,7 +55,7 @@ class KeyAreaForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     geometry = forms.CharField(widget=forms.HiddenInput, required=False)
     area = forms.ModelChoiceField(
-        label=_("Or a street or community"), queryset=Organization.objects.none(), required=False
+        label=_("Or a street or community"), queryset=Organization.objects.none(), required=False, widget=PickerSelect
     )
 
     def __init__(self, *args, user, **kwargs):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,6 +26,7 @@ from accounts.choices import OrgKind
 from .choices import LandKind, PlaceKind, RoadLevel
 from .models import Boundary, Land, Place, Road
 
+log = logging.getLogger(__name__)
 TILE = 256
 SCALE = 2  # drawn at twice the size, then reduced
 MARGIN = 96  # pixels around the tile (at tile size) whose features are drawn too: names that cross the border
@@ -228,23 +230,33 @@ def render_tile(z: int, x: int, y: int) -> bytes:
     return canvas.png()
 
 
+def _cached(key: str, compute, seconds: int):
+    """``compute()`` through the shared cache; with the cache (Redis) down, computed every time."""
+    try:
+        value = cache.get(key)
+    except Exception:
+        log.warning("cache unavailable: base map drawn without it", exc_info=True)
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, seconds)
+        except Exception:
+            log.warning("cache unavailable: base map drawn without it", exc_info=True)
+    return value
+
+
+def _version() -> str:
+    parts = [model.objects.aggregate(n=Count("pk"), last=Max("pk")) for model in (Land, Road, Place)]
+    parts.append(Boundary.objects.aggregate(n=Count("pk"), last=Max("organization_id")))
+    return hashlib.sha1(repr(parts).encode()).hexdigest()[:10]
+
+
 def data_version() -> str:
     """Changes whenever the drawn data changes: part of the tiles' address and cache key."""
-    version = cache.get("basemap:version")
-    if version is None:
-        parts = [model.objects.aggregate(n=Count("pk"), last=Max("pk")) for model in (Land, Road, Place)] + [
-            Boundary.objects.aggregate(n=Count("pk"), last=Max("organization_id"))
-        ]
-        version = hashlib.sha1(repr(parts).encode()).hexdigest()[:10]
-        cache.set("basemap:version", version, 60)
-    return version
+    return _cached("basemap:version", _version, 60)
 
 
 def tile(version: str, z: int, x: int, y: int) -> bytes:
     """A tile, from the cache when drawn before for this version of the data."""
-    key = f"basemap:{version}:{z}:{x}:{y}"
-    png = cache.get(key)
-    if png is None:
-        png = render_tile(z, x, y)
-        cache.set(key, png, 30 * 24 * 3600)
-    return png
+    return _cached(f"basemap:{version}:{z}:{x}:{y}", lambda: render_tile(z, x, y), 30 * 24 * 3600)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import Role
 from cases.choices import AttachmentKind
 from cases.forms import MultipleFileInput, PhotosField
+from citymgmt.pickers import PickerSelect
 
 from .choices import Per, RecheckResult
 from .models import Library, SampleKind
@@ -15,6 +16,8 @@ def supervisors():
 
 
 class SupervisorField(forms.ModelChoiceField):
+    widget = PickerSelect
+
     def label_from_instance(self, obj):
         return obj.get_full_name()
 
