@@ -9,10 +9,9 @@ on ``--cases`` new cases. Prints median and p95, the machine's load, and the flo
 """
 
 import argparse
-import random
 import time
 
-from common import insert_floor, prepare, quantiles, uptime
+from common import insert_floor, points_in, prepare, quantiles, uptime
 
 prepare()
 
@@ -25,7 +24,6 @@ from cases.models import Case  # noqa: E402
 from cases.selectors import in_queue  # noqa: E402
 from cases.services import report_case  # noqa: E402
 from classification.models import Category  # noqa: E402
-from demo.geometry import lonlat  # noqa: E402
 
 PAGES = [  # desk, queue whose cases it opens
     ("intake", "intake"),
@@ -99,7 +97,7 @@ def main(n: int):
     every = quantiles([t for times in page_times.values() for t in times])
     print(f"case page, every desk: median {every[0]:.1f} ms, p95 {every[1]:.1f} ms")
 
-    rng = random.Random(7)
+    in_first_street = points_in("990101001")  # the street whose office the district passes the cases to
     garbage = Category.objects.get(major__scheme="gbt47678.5-2026", name="暴露垃圾")
     units = {code: Organization.objects.get(code=code).pk for code in ("990101-P", "990101001-S")}
     action_times: dict[str, list[float]] = {action: [] for _d, action, _p in LIFECYCLE}
@@ -111,7 +109,7 @@ def main(n: int):
             source="supervisor",
             category=garbage,
             description=f"基准{i}",
-            location=Point(*lonlat(rng.uniform(0.5, 30), rng.uniform(0.5, 15)), srid=4326),
+            location=Point(*in_first_street(), srid=4326),
         )
         for desk, action, fields in LIFECYCLE:
             data = {f"{action}-{k}": units.get(v, v) for k, v in fields.items()}

@@ -77,3 +77,19 @@ def insert_floor(n: int = 2000) -> float:
         rate = n / (time.perf_counter() - start)
         cursor.execute("ROLLBACK")
     return rate
+
+
+def points_in(street_code: str):
+    """Random points (lon, lat) in the grids of one street: where a case of that street is reported."""
+    import random
+
+    from gis.models import Grid
+
+    grids = list(Grid.objects.filter(street__code=street_code).values_list("geometry", flat=True))
+    rng = random.Random(1)
+
+    def point():
+        x0, y0, x1, y1 = rng.choice(grids).extent
+        return rng.uniform(x0, x1), rng.uniform(y0, y1)
+
+    return point

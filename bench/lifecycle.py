@@ -7,7 +7,7 @@ import random
 import sys
 import time
 
-from common import prepare
+from common import points_in, prepare
 
 prepare()
 
@@ -18,7 +18,6 @@ from rest_framework.test import APIClient  # noqa: E402
 from accounts.models import Organization, User  # noqa: E402
 from cases.services import perform, report_case  # noqa: E402
 from classification.models import Category  # noqa: E402
-from demo.geometry import lonlat  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 300
 rng = random.Random(1)
@@ -31,9 +30,7 @@ platform = Organization.objects.get(code="990101-P")
 office = Organization.objects.get(code="990101001-S")
 
 
-def point_in_first_street():
-    # The first street of 东城区 spans the north-western band of the city.
-    return lonlat(rng.uniform(0.5, 30), rng.uniform(0.5, 15))
+point_in_first_street = points_in("990101001")  # the street whose office the district passes cases to
 
 
 with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):

@@ -19,6 +19,7 @@ from gis.choices import ComponentStatus, LandKind, PlaceKind, RoadLevel
 from gis.models import Boundary, Camera, Component, Grid, Land, Place, Road
 
 from . import bulk
+from .wuxi import urban_districts
 
 ORIGIN = (120.205, 31.655)  # north-west corner (lon, lat)
 CELL_M = 100
@@ -63,11 +64,77 @@ def children(org: Organization, kind: OrgKind) -> list[Organization]:
 @transaction.atomic
 def build_demo_geometry(city: Organization, cells: int = CELLS) -> int:
     """Boundaries for every area and the unit grids of every community; returns the number of grids.
-    ``cells`` × ``cells`` grids of 100 m (186 for the reference city's 345 km²; fewer for quick tests)."""
+    ``cells`` × ``cells`` grids of 100 m (186 for the reference city's 345 km²; fewer for quick tests). At full
+    size the districts are the reference city's (Wuxi's five urban districts, ``demo.wuxi``): each grid lies in
+    the district its centre lies in, streets are bands of a district's grids and communities strips of a
+    street's; small test cities are cut into rectangles."""
+    districts = children(city, OrgKind.DISTRICT)
+    real = urban_districts() if cells == CELLS else None
+    if real is None or {d.name for d in districts} != set(real):
+        return _build_rectangles(city, districts, cells)
+    owner = {name: shape.prepared for name, shape in real.items()}
+    by_district: dict[str, list[tuple[int, int]]] = {name: [] for name in real}
+    for row in range(cells):
+        for col in range(cells):
+            centre = Point(*lonlat(col + 0.5, row + 0.5), srid=4326)
+            name = next((n for n, shape in owner.items() if shape.contains(centre)), None)
+            if name is None:  # a cell on no district's outline: the nearest district's
+                name = min(real, key=lambda n: real[n].distance(centre))
+            by_district[name].append((col, row))
+    city_shape = MultiPolygon(*[p for shape in real.values() for p in shape.buffer(0)], srid=4326)
+    boundaries = [Boundary(organization=city, geometry=_multi(city_shape.unary_union))]
+    grids: list[Grid] = []
+    for district in districts:
+        boundaries.append(Boundary(organization=district, geometry=_multi(real[district.name].buffer(0))))
+        streets = children(district, OrgKind.STREET)
+        for street, street_cells in zip(
+            streets, _chunks(sorted(by_district[district.name], key=lambda c: (c[1], c[0])), len(streets)), strict=True
+        ):
+            boundaries.append(Boundary(organization=street, geometry=_outline(street_cells)))
+            communities = children(street, OrgKind.COMMUNITY)
+            for community, own in zip(communities, _chunks(sorted(street_cells), len(communities)), strict=True):
+                boundaries.append(Boundary(organization=community, geometry=_outline(own)))
+                for serial, (col, row) in enumerate(sorted(own, key=lambda c: (c[1], c[0])), 1):
+                    grids.append(_grid(community, street, district, serial, col, row))
+    Boundary.objects.bulk_create(boundaries, batch_size=500)
+    bulk.insert(grids)
+    return len(grids)
+
+
+def _chunks(items: list, n: int) -> list[list]:
+    """``items`` in ``n`` consecutive runs of (nearly) equal length."""
+    return [items[round(i * len(items) / n) : round((i + 1) * len(items) / n)] for i in range(n)]
+
+
+def _multi(geometry) -> MultiPolygon:
+    polygons = list(geometry) if geometry.geom_type == "MultiPolygon" else [geometry]
+    return MultiPolygon(*polygons, srid=4326)
+
+
+def _outline(cells: list[tuple[int, int]]) -> MultiPolygon:
+    """The outline of a set of grid cells, in WGS 84."""
+    union = MultiPolygon(*[Polygon.from_bbox((c, r, c + 1, r + 1)) for c, r in cells]).unary_union
+    parts = list(union) if union.geom_type == "MultiPolygon" else [union]
+    return MultiPolygon(
+        *[Polygon(*[[lonlat(x, y) for x, y in ring.coords] for ring in part]) for part in parts], srid=4326
+    )
+
+
+def _grid(community, street, district, serial: int, col: int, row: int) -> Grid:
+    return Grid(
+        code=f"{community.code}{serial:03}",
+        community=community,
+        street=street,
+        district=district,
+        geometry=Rect(col, row, col + 1, row + 1).polygon(),
+        area_m2=CELL_M * CELL_M,
+    )
+
+
+def _build_rectangles(city: Organization, districts: list[Organization], cells: int) -> int:
     boundaries, grids = [], []
     city_rect = Rect(0, 0, cells, cells)
     boundaries.append(Boundary(organization=city, geometry=MultiPolygon(city_rect.polygon())))
-    districts = children(city, OrgKind.DISTRICT)
     district_streets = [children(d, OrgKind.STREET) for d in districts]
     for district, streets, d_rect in zip(
         districts, district_streets, city_rect.split([len(s) for s in district_streets], vertical=True), strict=True
@@ -82,16 +149,7 @@ def build_demo_geometry(city: Organization, cells: int = CELLS) -> int:
                 for row in range(c_rect.row0, c_rect.row1):  # north to south
                     for col in range(c_rect.col0, c_rect.col1):  # west to east
                         serial += 1
-                        grids.append(
-                            Grid(
-                                code=f"{community.code}{serial:03}",
-                                community=community,
-                                street=street,
-                                district=district,
-                                geometry=Rect(col, row, col + 1, row + 1).polygon(),
-                                area_m2=CELL_M * CELL_M,
-                            )
-                        )
+                        grids.append(_grid(community, street, district, serial, col, row))
     Boundary.objects.bulk_create(boundaries, batch_size=500)
     bulk.insert(grids)
     return len(grids)

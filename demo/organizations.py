@@ -15,7 +15,8 @@ from accounts.models import Organization, User
 from accounts.services import create_organization, create_user
 
 CITY_CODE = "990100"
-DISTRICTS = [("东城区", 10), ("西城区", 10), ("南湖区", 9), ("北山区", 9), ("新区", 9)]
+# The reference city's five urban districts (the seed's), with streets in proportion to their built-up area.
+DISTRICTS = [("梁溪区", 10), ("锡山区", 8), ("惠山区", 7), ("滨湖区", 15), ("新吴区", 7)]
 STREET_NAMES = [
     "春晖",
     "秋月",
