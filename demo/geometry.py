@@ -87,12 +87,10 @@ def build_demo_geometry(city: Organization, cells: int = CELLS) -> int:
     for district in districts:
         boundaries.append(Boundary(organization=district, geometry=_multi(real[district.name].buffer(0))))
         streets = children(district, OrgKind.STREET)
-        for street, street_cells in zip(
-            streets, _chunks(sorted(by_district[district.name], key=lambda c: (c[1], c[0])), len(streets)), strict=True
-        ):
+        for street, street_cells in zip(streets, _blocks(by_district[district.name], len(streets)), strict=True):
             boundaries.append(Boundary(organization=street, geometry=_outline(street_cells)))
             communities = children(street, OrgKind.COMMUNITY)
-            for community, own in zip(communities, _chunks(sorted(street_cells), len(communities)), strict=True):
+            for community, own in zip(communities, _blocks(street_cells, len(communities)), strict=True):
                 boundaries.append(Boundary(organization=community, geometry=_outline(own)))
                 for serial, (col, row) in enumerate(sorted(own, key=lambda c: (c[1], c[0])), 1):
                     grids.append(_grid(community, street, district, serial, col, row))
@@ -104,6 +102,15 @@ def build_demo_geometry(city: Organization, cells: int = CELLS) -> int:
 def _chunks(items: list, n: int) -> list[list]:
     """``items`` in ``n`` consecutive runs of (nearly) equal length."""
     return [items[round(i * len(items) / n) : round((i + 1) * len(items) / n)] for i in range(n)]
+
+
+def _blocks(cells: list[tuple[int, int]], n: int) -> list[list[tuple[int, int]]]:
+    """``cells`` in ``n`` compact blocks of (nearly) equal size: bands from north to south, each cut from west
+    to east."""
+    bands = max(1, round(math.sqrt(n)))
+    per_band = [n // bands + (1 if i < n % bands else 0) for i in range(bands)]
+    rows = _chunks(sorted(cells, key=lambda c: (c[1], c[0])), bands)
+    return [block for band, k in zip(rows, per_band, strict=True) for block in _chunks(sorted(band), k)]
 
 
 def _multi(geometry) -> MultiPolygon:
