@@ -11,7 +11,7 @@ def role_required(*roles):
         @wraps(view)
         @login_required
         def wrapper(request, *args, **kwargs):
-            if not (request.user.is_superuser or request.user.has_role(*roles)):
+            if not request.user.may_act_as(*roles):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -158,6 +158,10 @@ class User(AbstractUser):
     def has_role(self, *roles: str) -> bool:
         return not self.roles.isdisjoint(roles)
 
+    def may_act_as(self, *roles: str) -> bool:
+        """Holds one of ``roles``, or is a superuser (who passes every role check)."""
+        return self.is_superuser or self.has_role(*roles)
+
 
 class AuditEvent(models.Model):
     """One entry of the security audit log (等保 2.0): log-ins, failed log-ins, lock-outs, permission

@@ -83,14 +83,16 @@ def _case_row(c: Case, times: dict) -> list:
 def write_cases(cases: QuerySet[Case], out: IO[bytes], progress: Callable[[int], None] | None = None) -> None:
     """The cases and their events as an .xlsx into ``out``; ``progress`` hears the count written so far."""
     book = Workbook(write_only=True)
-    sheet, log = book.create_sheet(_("Cases")), book.create_sheet(_("Events"))
+    sheet, event_sheet = book.create_sheet(_("Cases")), book.create_sheet(_("Events"))
     sheet.append(
         [_("Case number"), _("State"), _("Source"), _("Category"), _("District"), _("Street"), _("Address")]
         + [_("Description"), _("Responsible unit"), _("Reported at")]
         + [str(CaseState(state).label) for _n, state in STEP_TIMES]
         + [_("Deadline"), _("Overdue"), _("Returns"), _("Reworks"), _("Extensions")]
     )
-    log.append([_("Case number"), _("Time"), _("Action"), _("From"), _("To"), _("Actor"), _("Organization"), _("Note")])
+    event_sheet.append(
+        [_("Case number"), _("Time"), _("Action"), _("From"), _("To"), _("Actor"), _("Organization"), _("Note")]
+    )
     written = events = 0
     for chunk in _chunks(cases):
         times = _step_times(chunk)
@@ -103,13 +105,13 @@ def write_cases(cases: QuerySet[Case], out: IO[bytes], progress: Callable[[int],
             .order_by("case", "at", "pk")
         ):
             if events < SHEET_ROWS:
-                log.append([neutralize(v) for v in _event_row(e, numbers[e.case_id])])
+                event_sheet.append([neutralize(v) for v in _event_row(e, numbers[e.case_id])])
             events += 1
         written += len(chunk)
         if progress:
             progress(written)
     if events > SHEET_ROWS:
-        log.append([_("%(n)s more events do not fit on one sheet.") % {"n": events - SHEET_ROWS}])
+        event_sheet.append([_("%(n)s more events do not fit on one sheet.") % {"n": events - SHEET_ROWS}])
     book.save(out)
 
 
@@ -138,7 +140,13 @@ def start_export(user, source: Source, query: str, total: int) -> CaseExport:
     export = CaseExport.objects.create(user=user, source=path, query=query, total=total)
     from .tasks import export_cases
 
-    transaction.on_commit(lambda: run_in_background(export_cases, export.pk))
+    def hand_over():
+        if reason := run_in_background(export_cases, export.pk):  # the broker is down: say so, do not spin
+            CaseExport.objects.filter(pk=export.pk).update(
+                status=ExportStatus.FAILED, error=_("Could not be queued (%(reason)s). Try again.") % {"reason": reason}
+            )
+
+    transaction.on_commit(hand_over)
     return export
 
 

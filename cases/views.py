@@ -308,7 +308,7 @@ def liaison_agenda(request):
         "month": month,
         "sections": sections,
         "follow_ups": selectors.follow_ups(request.user, day_range(month, month_end(month))[0]),
-        "decides": request.user.is_superuser or request.user.has_role(*liaison.DECIDERS),
+        "decides": request.user.may_act_as(*liaison.DECIDERS),
         "owners": Organization.objects.filter(kind__in=liaison.FOLLOWERS, is_active=True).order_by("path"),
         "today": timezone.localdate(),
     }

@@ -23,10 +23,11 @@ def suggest_redispatch(case):
     unit = suggest_unit(case)
     if unit is not None and unit.kind == OrgKind.HANDLING_UNIT:
         return unit
-    offices = Organization.objects.filter(
+    if case.street_id is None:
+        return None
+    return Organization.objects.filter(
         parent=case.street_id, kind=OrgKind.HANDLING_UNIT, unit_type=UnitType.STREET_OFFICE, is_active=True
-    )
-    return offices.first() if case.street_id else None
+    ).first()
 
 
 @transaction.atomic

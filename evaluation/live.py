@@ -53,7 +53,7 @@ class Screen:
 
 def screen_for(user: User) -> Screen:
     """The city's screen for the city's staff and leaders, a district's for its platform; nobody else's."""
-    if not (user.is_superuser or user.has_role(*OFFICE_ROLES)):
+    if not user.may_act_as(*OFFICE_ROLES):
         raise PermissionDenied(_("The command center screen is for the center's and the districts' staff."))
     root = scope_root(user)
     if root is None or root.kind == OrgKind.CITY:

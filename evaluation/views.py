@@ -37,10 +37,6 @@ ASSESSORS = (Role.LEADER, Role.ADMINISTRATOR)  # enter the other assessments, ge
 COMPUTERS = (Role.LEADER, Role.ADMINISTRATOR, Role.DISPATCHER)  # compute a month again
 
 
-def _may(user, roles) -> bool:
-    return user.is_superuser or user.has_role(*roles)
-
-
 FORECAST_LEVELS = [
     ("district", gettext_lazy("Districts")),
     ("street", gettext_lazy("Streets")),
@@ -89,8 +85,8 @@ def dashboard(request):
         "key_rates": [(k, rates[k]) for k in KEY_RATES],
         "months": services.months_back(services.previous_month(timezone.localdate())[0], 12)[::-1],
         "bulletins": Bulletin.objects.filter(month=month)[:5],
-        "may_assess": _may(request.user, ASSESSORS),
-        "may_compute": _may(request.user, COMPUTERS),
+        "may_assess": request.user.may_act_as(*ASSESSORS),
+        "may_compute": request.user.may_act_as(*COMPUTERS),
     }
     context["running"] = Snapshot.objects.filter(status=SnapshotStatus.RUNNING, period_start=month)
     context["disputes"] = dispute_figures(*indicators.period(month, month_end(month)))

@@ -168,7 +168,8 @@ def _spots_along(points: list[tuple[float, float]], spacing: float, offset: floa
 def render_tile(z: int, x: int, y: int) -> bytes:
     canvas = Canvas(z, x, y)
     box = canvas.box()
-    for land in Land.objects.filter(geometry__bboverlaps=box):
+    lands = list(Land.objects.filter(geometry__bboverlaps=box))
+    for land in lands:
         canvas.polygons(land.geometry, fill=COLOURS[land.kind])
     areas = list(
         Boundary.objects.filter(geometry__bboverlaps=box, organization__kind__in=list(AREA_NAMES))
@@ -181,8 +182,9 @@ def render_tile(z: int, x: int, y: int) -> bytes:
             continue
         width = {OrgKind.DISTRICT: 2.5, OrgKind.STREET: 1.2, OrgKind.COMMUNITY: 0.8}[kind]
         canvas.polygons(area.geometry, outline=COLOURS[kind], width=width)
-    if z >= 15:
-        for place in Place.objects.filter(location__bboverlaps=box, kind=PlaceKind.COMPOUND):
+    places = list(Place.objects.filter(location__bboverlaps=box)) if z >= 15 else []
+    for place in places:
+        if place.kind == PlaceKind.COMPOUND:
             ((px, py),) = canvas.px([place.location.coords])
             half = 18 * SCALE * 2 ** (z - 16)
             canvas.draw.rectangle((px - half, py - half, px + half, py + half), fill=COLOURS["compound"])
@@ -201,9 +203,10 @@ def render_tile(z: int, x: int, y: int) -> bytes:
                     canvas.draw.line(
                         points, fill=colour, width=round(width + (2 * SCALE if casing else 0)), joint="curve"
                     )
-    for land in Land.objects.filter(geometry__bboverlaps=box, kind=LandKind.WATER).exclude(name="") if z >= 12 else ():
-        centre = land.geometry.point_on_surface
-        canvas.label(land.name, canvas.px([centre.coords])[0], 13, COLOURS["water text"])
+    for land in lands if z >= 12 else ():
+        if land.kind == LandKind.WATER and land.name:
+            centre = land.geometry.point_on_surface
+            canvas.label(land.name, canvas.px([centre.coords])[0], 13, COLOURS["water text"])
     for level in reversed(order):  # main roads' names first: they win a crowded spot
         for road, points in roads:
             if road.level != level or z < ROADS[level][4] or not road.name:
@@ -213,8 +216,8 @@ def render_tile(z: int, x: int, y: int) -> bytes:
             for sx, sy, angle in _spots_along(points, LABEL_SPACING * SCALE, offset):
                 vertical = abs(math.sin(angle)) > 0.7
                 canvas.label(road.name, (sx, sy), 12 if level == RoadLevel.MAIN else 11, vertical=vertical)
-    if z >= 15:
-        for place in Place.objects.filter(location__bboverlaps=box, kind=PlaceKind.MARKET):
+    for place in places:
+        if place.kind == PlaceKind.MARKET:
             ((px, py),) = canvas.px([place.location.coords])
             r = 6 * SCALE
             canvas.draw.ellipse(

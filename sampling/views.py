@@ -48,7 +48,7 @@ def _fail(request, error: Exception) -> None:
 
 
 def _can_plan(user) -> bool:
-    return user.is_superuser or user.has_role(*tasks.PLANNERS)
+    return user.may_act_as(*tasks.PLANNERS)
 
 
 @role_required(*STAFF)
@@ -400,7 +400,7 @@ def recheck_list(request):
         "month": month,
         "draw": draw,
         "form": form,
-        "can_draw": request.user.is_superuser or request.user.has_role(*rechecks.DRAWERS),
+        "can_draw": request.user.may_act_as(*rechecks.DRAWERS),
         "page": Paginator(rows.order_by("result", "due_on", "pk"), 50).get_page(request.GET.get("page")),
         "consolidation": statistics.consolidation_table(month, month_end(month), visible_rechecks(request.user)),
         "draws": RecheckDraw.objects.all()[:24],

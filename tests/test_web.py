@@ -147,6 +147,24 @@ def test_a_long_list_exports_in_the_background_with_progress(client, users, city
     assert client.get(reverse("case-export", args=[export.pk])).status_code == 404  # someone else's file
 
 
+def test_an_export_that_cannot_be_queued_says_so(client, users, city, monkeypatch, django_capture_on_commit_callbacks):
+    """With the broker down the export fails at once with its reason, instead of showing progress forever."""
+    from cases.models import CaseExport
+    from tests.lifecycle import new_case
+
+    monkeypatch.setattr("cases.views.INSTANT_ROWS", 1)
+    monkeypatch.setattr("cases.exports.run_in_background", lambda task, *args: "Connection refused")
+    for _ in range(2):
+        new_case(users, city)
+    client.force_login(users.dispatcher)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("case-list"), {"export": "xlsx"})
+    export = CaseExport.objects.get()
+    assert export.status == "failed" and "Connection refused" in export.error
+    page = client.get(response["Location"]).content.decode()
+    assert "Connection refused" in page and 'http-equiv="refresh"' not in page
+
+
 def test_case_list_filters_and_queue(client, users, city):
     from tests.lifecycle import new_case
 

@@ -21,13 +21,13 @@ def navigation(request):
     ]
     if user.has_role(*AGENDA_ROLES):
         items.append((_("Liaison"), reverse("liaison-agenda")))
-    if user.is_superuser or user.has_role(*SAMPLING_STAFF):
+    if user.may_act_as(*SAMPLING_STAFF):
         items.append((_("Sampling"), reverse("sampling-library")))
     if user.has_role(Role.SUPERVISOR):
         items += [(_("My tasks"), reverse("sampling-my-work")), (_("Field app"), reverse("field-app"))]
-    if user.is_superuser or user.has_role(*VIEWERS):
+    if user.may_act_as(*VIEWERS):
         items += [(_("Evaluation"), reverse("dashboard")), (_("Analysis"), reverse("analysis-hotspots"))]
-    if user.is_superuser or user.has_role(*OFFICE_ROLES):
+    if user.may_act_as(*OFFICE_ROLES):
         items.append((_("Command screen"), reverse("command-screen")))
     if user.is_staff:
         items += [(_("Administration"), reverse("admin:index")), (_("API"), reverse("api-docs"))]

@@ -19,7 +19,7 @@ FOLLOWERS = (OrgKind.HANDLING_UNIT, OrgKind.DISTRICT_PLATFORM, OrgKind.COMMAND_C
 
 
 def record_decision(*, actor: User, case: Case, text: str, owner: Organization, due_on: dt.date) -> Decision:
-    if not (actor.is_superuser or actor.has_role(*DECIDERS)):
+    if not actor.may_act_as(*DECIDERS):
         raise PermissionDenied(_("Only the meeting's organizers record its decisions."))
     text = (text or "").strip()
     if not text:
@@ -45,7 +45,7 @@ def complete_follow_up(*, actor: User, decision: Decision, note: str = "") -> De
         decision = Decision.objects.select_for_update().select_related("owner").get(pk=decision.pk)
         org = actor.organization
         owner_member = org is not None and org.path.startswith(decision.owner.path)
-        if not (actor.is_superuser or owner_member or actor.has_role(*DECIDERS)):
+        if not (owner_member or actor.may_act_as(*DECIDERS)):
             raise PermissionDenied(_("Only the body following the decision up reports it done."))
         if decision.done_at is None:
             decision.done_at, decision.done_note, decision.done_by = timezone.now(), note.strip()[:300], actor

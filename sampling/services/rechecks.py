@@ -120,7 +120,7 @@ def draw(
     now: dt.datetime | None = None,
 ) -> RecheckDraw:
     """Draw ``month``'s rechecks (once per month) and send them to supervisors, due in RECHECK_DAYS working days."""
-    if actor is not None and not (actor.is_superuser or actor.has_role(*DRAWERS)):
+    if actor is not None and not actor.may_act_as(*DRAWERS):
         raise PermissionDenied(_("Only the command center draws rechecks."))
     month = month.replace(day=1)
     now = now or timezone.now()

@@ -21,7 +21,7 @@ PLANNERS = (Role.DISPATCHER, Role.SHIFT_LEADER, Role.DISTRICT_OPERATOR, Role.ADM
 
 
 def check_planner(actor: User) -> None:
-    if not (actor.is_superuser or actor.has_role(*PLANNERS)):
+    if not actor.may_act_as(*PLANNERS):
         raise PermissionDenied(_("Only the center's and the districts' staff plan collection."))
 
 
