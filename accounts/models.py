@@ -9,7 +9,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ALLOWED_PARENTS, AREA_BODIES, AREA_KINDS, OrgKind, Role, UnitType
+from .choices import ALLOWED_PARENTS, AREA_BODIES, AREA_KINDS, OrgKind, UnitType
 from .scope import ScopedQuerySet
 
 
@@ -151,8 +151,9 @@ class User(AbstractUser):
     @property
     def roles(self) -> frozenset[str]:
         if not hasattr(self, "_roles"):
-            names = {g.name for g in self.groups.all()} if self.pk else set()
-            self._roles = frozenset(names & set(Role.values))
+            from .directory import roles_of
+
+            self._roles = roles_of(self.pk) if self.pk else frozenset()
         return self._roles
 
     def has_role(self, *roles: str) -> bool:

@@ -23,9 +23,11 @@ M = TypeVar("M", bound=models.Model)
 
 def scope_root(user: User) -> Organization | None:
     """The organization whose subtree the user may see; ``UNRESTRICTED`` (None) for superusers."""
+    from .directory import organization
+
     if user.is_superuser:
         return UNRESTRICTED
-    org = user.organization if user.is_authenticated else None
+    org = organization(user.organization_id) if user.is_authenticated else None
     if org is None or not org.is_active:
         raise PermissionDenied(_("Your account is not attached to an active organization."))
     return org.scope_root
@@ -43,20 +45,17 @@ def restrict(queryset: models.QuerySet[M], user: User, *org_fields: str) -> mode
         root = scope_root(user)
     except PermissionDenied:
         return queryset.none()
-    if root is UNRESTRICTED or _is_whole_tree(root):
+    from .directory import tree
+
+    if root is UNRESTRICTED or tree().is_whole(root):
         return queryset
     # The subtree is small (hundreds of ids at most); naming them lets the database use each foreign
     # key's index (a bitmap OR across the fields) instead of joining the tree for every row.
-    ids = list(type(root).objects.filter(path__startswith=root.path).values_list("pk", flat=True))
+    ids = tree().subtree_ids(root)
     condition = Q()
     for field in org_fields:
         condition |= Q(**{f"{field}__in" if field else "pk__in": ids})
     return queryset.filter(condition)
-
-
-def _is_whole_tree(root: Organization) -> bool:
-    """The root of the only tree sees everything, so no filter is needed at all."""
-    return root.parent_id is None and not type(root).objects.filter(parent__isnull=True).exclude(pk=root.pk).exists()
 
 
 def in_scope(user: User, organization: Organization | None) -> bool:

@@ -17,6 +17,7 @@ sys.path.insert(0, str(ROOT))
 os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "postgis://postgres@127.0.0.1:5432/citymgmt_bench")
 os.environ.setdefault("SECRET_KEY", "bench")
 os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")  # plain HTTP on loopback
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.pop("REDIS_URL", None)  # tasks in process, local cache: measure the application and the database
 os.environ["DJANGO_SETTINGS_MODULE"] = "citymgmt.settings"

@@ -99,7 +99,8 @@ class StageLimit(models.Model):
 
 
 class CaseSequence(models.Model):
-    """Last case number given out per year; its row lock serialises numbering."""
+    """Last case number given out per year, on SQLite (PostgreSQL counts with a sequence per year:
+    ``cases.numbering``)."""
 
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
@@ -120,7 +121,9 @@ class CaseQuerySet(ScopedQuerySet):
 class Case(models.Model):
     number = models.CharField(_("case number"), max_length=16, unique=True, editable=False)
     source = models.CharField(_("source"), max_length=16, choices=CaseSource.choices)
-    category = models.ForeignKey(Category, models.PROTECT, related_name="cases", verbose_name=_("category"))
+    category = models.ForeignKey(
+        Category, models.PROTECT, related_name="cases", verbose_name=_("category"), db_index=False
+    )  # indexed with the report time below
     urgency = models.CharField(_("urgency"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
     description = models.TextField(_("description"))
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -215,6 +218,8 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["state", "assignee"], name="case_queue"),
             models.Index(fields=["district", "state"], name="case_district_state"),
+            # a list of one category, newest first, without walking every case newer than its page
+            models.Index(fields=["category", "-reported_at"], name="case_category_reported"),
         ]
 
     def __str__(self):

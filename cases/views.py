@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from accounts.choices import DESK_ROLES, Role
 from accounts.decorators import role_required
 from accounts.models import Organization
 from citymgmt.errors import Conflict
+from citymgmt.paging import LongListPaginator
 from citymgmt.spreadsheets import download, workbook
 from dispatch.services import suggest_redispatch, suggest_unit
 from gis.selectors import nearby_components
@@ -65,7 +65,7 @@ def case_list_page(request, cases, title=None, source=all_visible):
     cases = CaseFilter(request.GET, queryset=cases, request=request)
     if request.GET.get("export") == "xlsx":
         return export_list(request, cases.qs, source)
-    page = Paginator(with_step_start(cases.qs), 50).get_page(request.GET.get("page"))
+    page = LongListPaginator(with_step_start(cases.qs), 50).get_page(request.GET.get("page"))
     now = timezone.now()
     for case in page:
         case.light = timing_light(case, now)

@@ -1,5 +1,8 @@
 """The API's one error shape: DRF's ({"field": [...]} or {"detail": ...}), with 409 for conflicts such as
-an action the case's state does not allow."""
+an action the case's state does not allow; and ``represent``, a read-only serializer's output without
+building its fields anew."""
+
+import threading
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
@@ -19,6 +22,24 @@ class JSONParser(parsers.JSONParser):
             return super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise ParseError(_("The JSON body is nested too deeply.")) from None
+
+
+_bound = threading.local()
+
+
+def represent(serializer_class, instance, request=None) -> dict:
+    """``serializer_class(instance, context={"request": request}).data``, with the serializer's fields built
+    once per thread: DRF builds them for every serializer made, which for a case with its events, steps and
+    photos took 5 of the 8 ms of answering a report. For read-only serializers only."""
+    serializers = _bound.__dict__.setdefault("serializers", {})
+    if serializer_class not in serializers:
+        serializers[serializer_class] = serializer_class()
+    serializer = serializers[serializer_class]
+    serializer._context = {"request": request}
+    try:
+        return serializer.to_representation(instance)
+    finally:
+        serializer._context = {}
 
 
 def exception_handler(exc, context):

@@ -315,7 +315,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "citymgmt.paging.Pagination",
     "DEFAULT_THROTTLE_CLASSES": ["citymgmt.authentication.AnonThrottle", "citymgmt.authentication.UserThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_ANON_RATE", default="60/min"),
@@ -324,6 +324,8 @@ REST_FRAMEWORK = {
     },
     "PAGE_SIZE": 50,
 }
+# Lists longer than this show the planner's estimate of their length, not an exact count (citymgmt.paging).
+LIST_EXACT_COUNT_UP_TO = env.int("LIST_EXACT_COUNT_UP_TO", default=10_000)
 SPECTACULAR_SETTINGS = {
     "TITLE": "citymgmt API",
     "VERSION": "0.1.0",

@@ -24,9 +24,9 @@ from django.utils import timezone
 
 from accounts.choices import OrgKind, Role
 from accounts.models import Organization, User
-from cases import ledger
+from cases import ledger, numbering
 from cases.choices import SUPERVISOR_SOURCES, CaseSource, Stage
-from cases.models import Case, CaseEvent, CaseSequence, CaseStep, LedgerEntry
+from cases.models import Case, CaseEvent, CaseStep, LedgerEntry
 from cases.services.core import Move, World, decide
 from cases.services.reporting import MISSED_WITHIN, opening
 from cases.workflow import Action
@@ -511,12 +511,13 @@ def generate_history(
         month_starts.append(following)
     # Each month's keys and numbers are known ahead (its report times are cheap to draw), so that months
     # can be written in any order.
-    numbers = dict(CaseSequence.objects.values_list("year", "last"))
+    numbers: dict[int, int] = {}
     plans, pk = [], bulk.next_pk(Case)
     for month in month_starts:
         count = len(generator.month_times(month))
-        plans.append((month, pk, numbers.get(month.year, 0) + 1))
-        pk, numbers[month.year] = pk + count, numbers.get(month.year, 0) + count
+        numbers.setdefault(month.year, numbering.highest(month.year))
+        plans.append((month, pk, numbers[month.year] + 1))
+        pk, numbers[month.year] = pk + count, numbers[month.year] + count
     totals = {"cases": 0, "dispatches": 0}
     with workers.forked(lambda plan: generator.simulate_and_write(*plan), plans, processes) as done:
         for (month, _pk, _number), (cases, dispatches) in zip(plans, done, strict=True):
@@ -526,5 +527,5 @@ def generate_history(
                 progress(month, cases, dispatches)
     bulk.reset_sequences(Case, CaseEvent, CaseStep, LedgerEntry)
     for year, last in numbers.items():
-        CaseSequence.objects.update_or_create(year=year, defaults={"last": last})
+        numbering.set_last(year, last)
     return totals

@@ -10,8 +10,9 @@ from django.db.models import Q
 
 from accounts.choices import OrgKind
 from accounts.scope import restrict
+from citymgmt.memo import Memo
 
-from .models import Boundary, Camera, Component
+from .models import Boundary, Camera, Component, Grid
 
 
 def visible_cameras(user):
@@ -60,3 +61,43 @@ def outlines(kind: str) -> dict:
         for b in Boundary.objects.filter(organization__kind=kind).select_related("organization")
     ]
     return {"type": "FeatureCollection", "features": features}
+
+
+def _grid_centres() -> dict[int, tuple[float, float]]:
+    from django.contrib.gis.db.models.functions import PointOnSurface
+
+    return {pk: (p.x, p.y) for pk, p in Grid.objects.annotate(c=PointOnSurface("geometry")).values_list("pk", "c")}
+
+
+def grid_centres() -> dict[int, tuple[float, float]]:
+    """Each unit grid's inner point, per process (``citymgmt.memo``): where a grid's cases gather on a map."""
+    return _GRID_CENTRES()
+
+
+def clusters(counts, zoom: int, pixels: int = 64) -> list[dict]:
+    """Per-grid counts ``(grid_id, cases, overdue)`` gathered into squares of about ``pixels`` on screen at
+    ``zoom``, as GeoJSON points at each square's weighted centre with ``count`` and ``overdue``."""
+    size = pixels * 360 / (256 * 2 ** max(0, min(zoom, 22)))
+    centres, cells = grid_centres(), {}  # type: dict[int, tuple[float, float]], dict[tuple[float, float], list]
+    for grid, count, overdue in counts:
+        if grid not in centres:
+            continue
+        x, y = centres[grid]
+        cell = cells.setdefault((x // size, y // size), [0, 0, 0.0, 0.0])
+        cell[0], cell[1], cell[2], cell[3] = (
+            cell[0] + count,
+            cell[1] + overdue,
+            cell[2] + x * count,
+            cell[3] + y * count,
+        )
+    return [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(sx / n, 6), round(sy / n, 6)]},
+            "properties": {"count": n, "overdue": late},
+        }
+        for n, late, sx, sy in cells.values()
+    ]
+
+
+_GRID_CENTRES = Memo(_grid_centres, Grid)

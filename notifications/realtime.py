@@ -1,11 +1,61 @@
-"""Pushes to open browser sessions over Channels. Call after commit, never inside a transaction."""
+"""Pushes to open browser sessions over Channels. Call after commit, never inside a transaction.
 
+Pushes leave through one event loop per process, in a thread of its own, in the order they were made: the
+request that made them does not wait for Redis, and the channel layer keeps its connections (a fresh loop
+per push, as ``async_to_sync`` makes one, would open new ones each time). A push lost to an outage is
+logged; the screens and workbenches catch up at their next refresh or reconnection.
+"""
+
+import asyncio
 import logging
+import os
+import threading
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 log = logging.getLogger(__name__)
+
+
+class Outbox:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pid: int | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.queue: asyncio.Queue | None = None
+
+    def send(self, groups: list[str], payload: dict) -> None:
+        if self.pid != os.getpid():  # the first push of this process (a forked worker starts afresh)
+            with self.lock:
+                if self.pid != os.getpid():
+                    self._start()
+        self.loop.call_soon_threadsafe(self.queue.put_nowait, (groups, payload))  # type: ignore[union-attr]
+
+    def _start(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.queue = asyncio.Queue()
+        started = threading.Event()
+
+        def run() -> None:
+            asyncio.set_event_loop(self.loop)
+            self.loop.call_soon(started.set)  # type: ignore[union-attr]
+            self.loop.run_until_complete(self._deliver())  # type: ignore[union-attr]
+
+        threading.Thread(target=run, name="channel-outbox", daemon=True).start()
+        started.wait()
+        self.pid = os.getpid()
+
+    async def _deliver(self) -> None:
+        layer = get_channel_layer()
+        while True:
+            groups, payload = await self.queue.get()  # type: ignore[union-attr]
+            for group in groups:
+                try:
+                    await layer.group_send(group, {"type": "event.message", "payload": payload})
+                except Exception:
+                    log.exception("push to %s failed", group)
+
+
+outbox = Outbox()
 
 
 def user_group(user_id: int) -> str:
@@ -17,7 +67,7 @@ def organization_group(org_id: int) -> str:
 
 
 def push(group: str, payload: dict) -> None:
-    async_to_sync(get_channel_layer().group_send)(group, {"type": "event.message", "payload": payload})
+    outbox.send([group], payload)
 
 
 def screen_group(district_id: int | None) -> str:
@@ -37,8 +87,4 @@ def announce(case, action: str) -> None:
         "district": case.district_id,
         "at": [round(case.location.x, 6), round(case.location.y, 6)] if case.location else None,
     }
-    for group in (screen_group(None), screen_group(case.district_id)):
-        try:
-            push(group, payload)
-        except Exception:  # a screen missing one move catches up at its next refresh or reconnection
-            log.exception("screen push of case %s failed", case.pk)
+    outbox.send([screen_group(None), screen_group(case.district_id)], payload)

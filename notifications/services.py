@@ -5,7 +5,7 @@ import logging
 from django.db import transaction
 
 from .models import Notification
-from .realtime import organization_group, push, user_group
+from .realtime import organization_group, outbox, user_group
 
 log = logging.getLogger(__name__)
 
@@ -26,12 +26,6 @@ def notify(*, case, organization=None, user=None, kind: str, message: str) -> No
     groups = [user_group(user.pk)] if user else []
     groups += [organization_group(organization.pk)] if organization else []
 
-    def send():
-        for group in groups:
-            try:
-                push(group, payload)
-            except Exception:  # the row is stored; a lost push only delays the notice until the page reloads
-                log.exception("push of notification %s failed", notice.pk)
-
-    transaction.on_commit(send)
+    # the row is stored: a lost push only delays the notice until the page reloads
+    transaction.on_commit(lambda: outbox.send(groups, payload))
     return notice

@@ -4,6 +4,8 @@ import pytest
 
 from accounts.choices import OrgKind, Role, UnitType
 from accounts.services import create_organization, create_user
+from cases import numbering
+from citymgmt import memo
 
 PASSWORD = "pass-for-tests-1"
 # One user of each desk (the ``users`` fixture's attributes), as the walks through every page take them.
@@ -31,6 +33,8 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    memo.clear()  # each test's rows are rolled back: so are the processes' copies of them
+    numbering.forget()  # and the years' number sequences
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from accounts.choices import OrgKind
 from accounts.models import Organization
+from classification.catalogue import active_category
 from classification.choices import Urgency
 from classification.models import Category
 
@@ -151,9 +152,21 @@ class PhotoListField(serializers.ListField):
     child = serializers.FileField()
 
 
+class CategoryField(serializers.PrimaryKeyRelatedField):
+    """An active category by key, from the process's catalogue (no query)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Category.objects.filter(is_active=True), **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or (category := active_category(data)) is None:
+            self.fail("does_not_exist", pk_value=data)
+        return category
+
+
 class CaseCreateSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=CaseSource.choices)
-    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True))
+    category = CategoryField()
     description = serializers.CharField(max_length=2000)
     address = serializers.CharField(max_length=200, required=False, default="")
     longitude = serializers.FloatField(required=False, min_value=-180, max_value=180)

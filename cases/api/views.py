@@ -1,5 +1,6 @@
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -11,7 +12,10 @@ from rest_framework.views import APIView
 
 from accounts.api import ScopedViewSet
 from accounts.models import Organization
+from citymgmt.api import represent
+from citymgmt.paging import CasePagination
 from gis.api.views import parse_bbox
+from gis.selectors import clusters
 
 from ..attachments import check_photos
 from ..choices import AttachmentKind
@@ -31,12 +35,14 @@ from .serializers import (
 )
 
 CASE_LAYER_LIMIT = 20_000
+CLUSTER_BELOW = 15  # zoom levels below street level get clusters rather than points
 
 
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Cases in the caller's area. Every change of state is a POST to ``/api/cases/{id}/{action}/``."""
 
     filterset_class = CaseFilter
+    pagination_class = CasePagination
 
     queryset = Case.objects.all()
 
@@ -58,9 +64,12 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
             return CaseCreateSerializer
         return CaseListSerializer
 
+    def retrieve(self, request, pk=None):
+        return Response(represent(CaseDetailSerializer, self.get_object(), request))
+
     def detail_response(self, request, pk, status_code=status.HTTP_200_OK):
         case = get_object_or_404(self.get_queryset(), pk=pk)
-        return Response(CaseDetailSerializer(case, context={"request": request}).data, status=status_code)
+        return Response(represent(CaseDetailSerializer, case, request), status=status_code)
 
     @extend_schema(
         request=CaseCreateSerializer,
@@ -84,7 +93,19 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
             + check_photos(data.pop("after_photos"), AttachmentKind.AFTER),
             **data,
         )
-        return self.detail_response(request, case.pk, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        if not created:  # a retry: the case as it stands now
+            return self.detail_response(request, case.pk)
+        return Response(represent(CaseDetailSerializer, as_written(case), request), status=status.HTTP_201_CREATED)
+
+
+def as_written(case: Case) -> Case:
+    """The new case with its event, steps and photos as the report wrote them (no reading back)."""
+    prefetched = case.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, rows in case.written.items():
+        related = getattr(case, name).all()
+        related._result_cache, related._prefetch_done = rows, True
+        prefetched[name] = related
+    return case
 
 
 def _make_action(name):
@@ -128,6 +149,7 @@ for _name in ACTIONS:
         parameters=[
             OpenApiParameter("in_bbox", str, description="west,south,east,north in degrees"),
             OpenApiParameter("limit", int, description="at most 20,000 (default 10,000)"),
+            OpenApiParameter("zoom", int, description="the map's zoom: below 15, clusters instead of points"),
             OpenApiParameter("queue", str),
             OpenApiParameter("state", str, many=True),
             OpenApiParameter("source", str, many=True),
@@ -141,7 +163,8 @@ for _name in ACTIONS:
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
         description="A GeoJSON FeatureCollection: ``features`` (not ``results``), each a Point with the case's "
         "number, state, category, category_name, source and overdue; ``total``, the cases matching (more than the "
-        "features when the layer is capped at ``limit``, newest first).",
+        "features when the layer is capped at ``limit``, newest first). With ``zoom`` below 15: ``clustered``, each "
+        "feature a cluster's centre with ``count`` and ``overdue``.",
     )
 )
 class CaseLayerView(APIView):
@@ -160,6 +183,8 @@ class CaseLayerView(APIView):
             limit = 0
         if limit < 1:
             raise ValidationError({"limit": _("Give a whole number from 1 to %(max)d.") % {"max": CASE_LAYER_LIMIT}})
+        if (zoom := self.zoom(request)) is not None and zoom < CLUSTER_BELOW:
+            return self.clustered(cases, zoom)
         rows = cases.order_by("-reported_at").values_list(
             "pk",
             "number",
@@ -189,6 +214,28 @@ class CaseLayerView(APIView):
         # A capped layer says so: the map shows "10,000 of 189,368" rather than silently stopping.
         total = len(features) if len(features) < limit else cases.count()
         return Response({"type": "FeatureCollection", "features": features, "total": total, "limit": limit})
+
+    @staticmethod
+    def zoom(request) -> int | None:
+        if "zoom" not in request.query_params:
+            return None
+        try:
+            return int(request.query_params["zoom"])
+        except ValueError:
+            raise ValidationError({"zoom": _("Give the map's zoom level, a whole number.")}) from None
+
+    @staticmethod
+    def clustered(cases, zoom: int) -> Response:
+        """Below street level the cases are counted per grid in the database and gathered into squares of
+        the screen here: a city of a million cases is a few hundred points, whatever its volume."""
+        counts = (
+            cases.order_by()
+            .values_list("grid_id")
+            .annotate(count=Count("pk"), overdue=Count("pk", filter=Q(is_overdue=True)))
+        )
+        features = clusters(counts, zoom)
+        total = sum(f["properties"]["count"] for f in features)
+        return Response({"type": "FeatureCollection", "features": features, "total": total, "clustered": True})
 
 
 class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):

@@ -14,9 +14,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import OrgKind, Role
+from accounts import directory
+from accounts.choices import Role
 from accounts.models import Organization, User
 from accounts.scope import in_scope
+from citymgmt.memo import Memo
 from notifications.realtime import announce
 from notifications.services import notify
 
@@ -45,6 +47,14 @@ def access_case(actor: User, case_id: int, *, lock: bool = False) -> Case:
 
 # --- what handlers look up besides the case ---------------------------------------------------------------
 
+STAGE_LIMITS = Memo(
+    lambda: (
+        DEFAULT_STAGE_LIMITS
+        | {stage: (amount, unit) for stage, amount, unit in StageLimit.objects.values_list("stage", "amount", "unit")}
+    ),
+    StageLimit,
+)
+
 
 class World:
     """The command center, the stage limits and the working calendar, looked up once: ``perform`` makes one
@@ -55,13 +65,11 @@ class World:
 
     @cached_property
     def center(self) -> Organization | None:
-        return Organization.objects.filter(kind=OrgKind.COMMAND_CENTER, is_active=True).order_by("depth").first()
+        return directory.tree().command_center()
 
     @cached_property
     def stage_limits(self) -> dict[str, tuple[int, str]]:
-        return DEFAULT_STAGE_LIMITS | {
-            stage: (amount, unit) for stage, amount, unit in StageLimit.objects.values_list("stage", "amount", "unit")
-        }
+        return STAGE_LIMITS()
 
     def stage_deadline(self, stage: str, start: dt.datetime) -> dt.datetime:
         return self.calendar.deadline(start, *self.stage_limits[stage])
@@ -96,6 +104,7 @@ class Move:
     changed: list[CaseStep] = field(default_factory=list)  # earlier steps this move completed or moved
     later: list[Callable[[CaseEvent], None]] = field(default_factory=list)  # writes that refer to the event
     was: ledger.Before | None = None  # the case's ledger facts before the move (none before the report)
+    stored: list[Any] = field(default_factory=list)  # the photos' attachments, once written
 
     def enter(
         self,
@@ -171,7 +180,7 @@ def persist(move: Move, from_state: str) -> CaseEvent:
         write(event)
     ledger.record(move.case, move.steps, move.now, was=move.was, missed_by_id=move.data.get("missed_by"))
     if move.photos:
-        store_photos(move.case, event, move.photos, move.actor)
+        move.stored = store_photos(move.case, event, move.photos, move.actor)
     for organization, user, kind, message in move.notices:
         notify(case=move.case, organization=organization, user=user, kind=kind, message=message)
     transaction.on_commit(partial(announce, move.case, move.action))  # the wall screens

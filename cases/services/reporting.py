@@ -12,10 +12,10 @@ from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import directory
 from accounts.choices import AREA_KINDS, OrgKind, Role
 from accounts.models import Organization, User
 from accounts.scope import in_scope
@@ -25,16 +25,10 @@ from gis.geocoding import OutsideCity, locate
 from gis.selectors import within
 
 from ..choices import SUPERVISOR_SOURCES, AttachmentKind, CaseSource, CaseState, ClosureType, Stage
-from ..models import Case, CaseSequence
+from ..models import Case
+from ..numbering import next_number
 from ..workflow import TRANSITIONS, Action
 from .core import Move, World, acting_role, persist
-
-
-def _next_number(year: int) -> str:
-    CaseSequence.objects.get_or_create(year=year)
-    CaseSequence.objects.filter(year=year).update(last=F("last") + 1)  # row lock until commit
-    last = CaseSequence.objects.get(year=year).last
-    return f"{year}{last:07d}"
 
 
 def place(case: Case, location: Point | None, area: Organization | None) -> None:
@@ -73,9 +67,7 @@ def report_case(*, actor: User, idempotency_key: str | None = None, **fields: An
             )
         return existing
 
-    if existing := first_time():
-        return existing, False
-    try:
+    try:  # a retry is rare: the key's unique constraint finds it, rather than a query before every report
         return _create_case(actor=actor, idempotency_key=idempotency_key, signed=signed, **fields), True
     except IntegrityError:
         if existing := first_time():  # the other of two racing submissions won
@@ -156,13 +148,21 @@ def _create_case(
             idempotency_fingerprint=signed,
         )
         place(case, location, area)
+        case.district, case.street, case.community = map(  # type: ignore[assignment]
+            directory.organization, (case.district_id, case.street_id, case.community_id)
+        )
         if not in_scope(actor, case.district) and not in_scope(actor, case.street):
             raise PermissionDenied(_("This lies outside your organization's area."))
-        case.number = _next_number(timezone.localtime(now).year)
+        case.number = next_number(timezone.localtime(now).year)
         move = opening(case, actor, role, now, World(), photos)
         if missed := missed_by(case):
             move.data["missed_by"] = missed
-        persist(move, "")
+        event = persist(move, "")
+    # What was written, for an answer that need not read it back (``cases.api.views.as_written``).
+    event.actor_organization = directory.organization(event.actor_organization_id)
+    for step in move.steps:
+        step.organization = directory.organization(step.organization_id)
+    case.written = {"events": [event], "steps": move.steps, "attachments": move.stored}  # type: ignore[attr-defined]
     return case
 
 

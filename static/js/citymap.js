@@ -44,30 +44,52 @@
   }
   map.on("moveend overlayadd", refreshDetail);
 
+  // Below street level the server sends clusters (a count per square of the screen), points from there on.
+  const CLUSTER_BELOW = 15;
   const cases = L.markerClusterGroup({ chunkedLoading: true, maxClusterRadius: 50 });
-  cases.addTo(map);
+  const gathered = L.layerGroup();
+  const caseLayers = L.layerGroup([cases, gathered]).addTo(map);
   const form = document.getElementById("map-filters");
   const count = document.getElementById("case-count");
+  let asked = 0;
+  function clusterMarker(f) {
+    const [x, y] = f.geometry.coordinates;
+    const { count: n, overdue } = f.properties;
+    const size = n < 100 ? 30 : n < 1000 ? 38 : n < 10000 ? 46 : 54;
+    const m = L.marker(geo.show(x, y), { icon: L.divIcon({
+      className: `case-cluster${overdue ? " has-overdue" : ""}`, iconSize: [size, size],
+      html: `<span>${n.toLocaleString()}</span>` }) });
+    m.on("click", () => map.setView(m.getLatLng(), Math.min(map.getZoom() + 2, CLUSTER_BELOW)));
+    return m;
+  }
+  function caseMarker(f) {
+    const [x, y] = f.geometry.coordinates;
+    const p = f.properties;
+    const m = L.circleMarker(geo.show(x, y), { radius: 6, color: p.overdue ? "#c92a2a" : "#fff", weight: p.overdue ? 2 : 1,
+      fillColor: COLOURS[p.state] || "#495057", fillOpacity: 0.9 });
+    m.bindPopup(`<a href="/cases/${f.id}/"><strong>${text(p.number)}</strong></a><br>${text(p.category)} ${text(p.category_name)}<br>${text(el.dataset["state_" + p.state] || p.state)}${p.overdue ? " · <span class='error'>" + text(el.dataset.overdue) + "</span>" : ""}`);
+    return m;
+  }
   function loadCases() {
     const query = new URLSearchParams(new FormData(form));
-    cases.clearLayers();
     [...query.keys()].forEach((k) => { if (!query.get(k)) query.delete(k); });
+    query.set("zoom", map.getZoom());
+    if (map.getZoom() >= CLUSTER_BELOW) query.set("in_bbox", bbox());
+    const ask = ++asked;
     api(`/api/gis/cases/?${query}`).then((data) => {
-      const markers = data.features.map((f) => {
-        const [x, y] = f.geometry.coordinates;
-        const p = f.properties;
-        const m = L.circleMarker(geo.show(x, y), { radius: 6, color: p.overdue ? "#c92a2a" : "#fff", weight: p.overdue ? 2 : 1,
-          fillColor: COLOURS[p.state] || "#495057", fillOpacity: 0.9 });
-        m.bindPopup(`<a href="/cases/${f.id}/"><strong>${text(p.number)}</strong></a><br>${text(p.category)} ${text(p.category_name)}<br>${text(el.dataset["state_" + p.state] || p.state)}${p.overdue ? " · <span class='error'>" + text(el.dataset.overdue) + "</span>" : ""}`);
-        return m;
-      });
-      cases.addLayers(markers);
-      const shown = markers.length.toLocaleString(), total = (data.total ?? markers.length).toLocaleString();
-      const capped = data.total > markers.length;
-      count.textContent = (capped ? count.dataset.capped : count.dataset.all).replace("%(shown)s", shown).replace("%(total)s", total);
+      if (ask !== asked) return;  // a later view's answer is on its way
+      cases.clearLayers(); gathered.clearLayers();
+      const markers = data.features.map(data.clustered ? clusterMarker : caseMarker);
+      if (data.clustered) markers.forEach((m) => gathered.addLayer(m)); else cases.addLayers(markers);
+      const shown = data.clustered ? data.total : markers.length;
+      const capped = !data.clustered && data.total > markers.length;
+      count.textContent = (capped ? count.dataset.capped : count.dataset.all)
+        .replace("%(shown)s", shown.toLocaleString()).replace("%(total)s", (data.total ?? shown).toLocaleString());
       count.classList.toggle("error", capped);
     });
   }
+  map.on("zoomend", () => { if (map.getZoom() < CLUSTER_BELOW) loadCases(); });
+  map.on("moveend", () => { if (map.getZoom() >= CLUSTER_BELOW) loadCases(); });
   form.addEventListener("change", loadCases);
   form.addEventListener("submit", (e) => { e.preventDefault(); loadCases(); });
   loadCases();
@@ -80,7 +102,7 @@
   }
 
   L.control.layers(null, {
-    [el.dataset.labelCases]: cases, [el.dataset.labelDistricts]: districts, [el.dataset.labelStreets]: streets,
+    [el.dataset.labelCases]: caseLayers, [el.dataset.labelDistricts]: districts, [el.dataset.labelStreets]: streets,
     [el.dataset.labelGrids]: grids, [el.dataset.labelComponents]: components, [el.dataset.labelCameras]: cameras,
   }, { collapsed: false }).addTo(map);
 })();

@@ -1,0 +1,191 @@
+"""Reports over real HTTP: ``POST /api/cases/`` from concurrent clients against the production web server.
+
+    .venv/bin/python bench/intake.py [--clients 16] [--seconds 20] [--workers 5] [--worker-class sync]
+
+Starts gunicorn as docker-compose's ``web`` service does (Redis for the cache, the rate limits and the wall
+screens' channel layer), gives 64 of the demo's supervisors API tokens, then runs the clients in two
+processes, each client posting reports (a point in a random grid, a category, an idempotency key) one after
+another for the given time. Prints reports per second, the median and p95 of the answer time, the machine's
+load, and the floors measured in the same run: single-row INSERTs into the case table (with all its indexes),
+each committed on its own as a report is, and all in one transaction.
+"""
+
+import argparse
+import json
+import multiprocessing
+import os
+import random
+import subprocess
+import threading
+import time
+import uuid
+from http.client import HTTPConnection
+
+from common import ROOT, prepare, quantiles, uptime
+
+PORT = 8771
+REDIS_URL = "redis://127.0.0.1:6379/11"
+
+
+def client_process(tokens, points, categories, seconds, threads, results):
+    def client(index):
+        rng = random.Random(index)
+        token = tokens[index % len(tokens)]
+        times, errors = [], 0
+        connection = HTTPConnection("127.0.0.1", PORT, timeout=30)
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            lon, lat = rng.choice(points)
+            body = json.dumps(
+                {
+                    "source": "supervisor",
+                    "category": rng.choice(categories),
+                    "description": "路面有暴露垃圾",
+                    "longitude": lon,
+                    "latitude": lat,
+                }
+            )
+            headers = {
+                "Authorization": f"Token {token}",
+                "Content-Type": "application/json",
+                "Idempotency-Key": uuid.uuid4().hex,
+            }
+            start = time.perf_counter()
+            try:
+                connection.request("POST", "/api/cases/", body, headers)
+                answer = connection.getresponse()
+                answer.read()
+                ok = answer.status == 201
+                if not ok and not errors:
+                    print("first failure:", answer.status, answer.read()[:300])
+                if answer.getheader("Connection", "").lower() == "close":
+                    connection.close()
+            except OSError:
+                ok = False
+                connection.close()
+            times.append((time.perf_counter() - start) * 1000) if ok else None
+            errors += not ok
+        results.put((times, errors))
+
+    workers = [threading.Thread(target=client, args=(i,)) for i in threads]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+
+
+def floors(rows: int = 2000) -> tuple[float, float]:
+    """Single-row INSERTs into cases_case per second: each committed on its own, and all in one transaction."""
+    from django.db import connection
+
+    columns = (
+        "number, source, category_id, urgency, description, address, component_code, reporter_name, reporter_phone, "
+        "self_handled, state, return_count, rework_count, extension_count, extension_hours, is_overdue, is_urged, "
+        "pending_request, requested_hours, closure_type, reported_at, updated_at, district_id, street_id, "
+        "community_id, grid_id, location, idempotency_fingerprint"
+    )
+    template = f"SELECT {columns.replace('number,', '%s,', 1)} FROM cases_case WHERE id = %s"
+    insert = f"INSERT INTO cases_case ({columns}) {template}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(id) FROM cases_case WHERE location IS NOT NULL")
+        model = cursor.fetchone()[0]
+        rates = []
+        for one_transaction in (False, True):
+            if one_transaction:
+                cursor.execute("BEGIN")
+            start = time.perf_counter()
+            for i in range(rows):
+                cursor.execute(insert, [f"FLOOR{one_transaction:d}{i:07d}", model])
+            rates.append(rows / (time.perf_counter() - start))
+            if one_transaction:
+                cursor.execute("COMMIT")
+        cursor.execute("DELETE FROM cases_case WHERE number LIKE 'FLOOR%%'")
+    return rates[0], rates[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument("--worker-class", default="sync")
+    args = parser.parse_args()
+    prepare()
+
+    from accounts.models import User
+    from accounts.services import issue_token
+    from cases.models import Case
+    from classification.models import Category
+    from gis.models import Grid
+
+    supervisors = User.objects.filter(groups__name="supervisor", is_active=True).order_by("pk")[:64]
+    tokens = [issue_token(user).key for user in supervisors]
+    grids = Grid.objects.order_by("?").values_list("geometry", flat=True)[:2000]
+    points = [tuple(g.point_on_surface.coords) for g in grids]
+    categories = list(Category.objects.filter(is_active=True).values_list("pk", flat=True))
+    before = Case.objects.order_by("-pk").values_list("pk", flat=True).first()
+
+    env = dict(os.environ, REDIS_URL=REDIS_URL, API_USER_RATE="100000/min", SECURE_SSL_REDIRECT="false")
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "citymgmt.wsgi",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "-w",
+            str(args.workers),
+            "-k",
+            args.worker_class,
+        ]
+        + (["--threads", "4"] if args.worker_class == "gthread" else [])
+        + ["--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/api/")
+                break
+            except OSError:
+                time.sleep(0.2)
+        time.sleep(2)
+        load_before = uptime()
+        results = multiprocessing.Queue()
+        shares = [range(0, args.clients, 2), range(1, args.clients, 2)]
+        # a few seconds to warm every worker, then the measured run
+        for seconds in (3, args.seconds):
+            processes = [
+                multiprocessing.Process(
+                    target=client_process, args=(tokens, points, categories, seconds, share, results)
+                )
+                for share in shares
+            ]
+            for p in processes:
+                p.start()
+            outcomes = [results.get() for _ in range(args.clients)]
+            for p in processes:
+                p.join()
+        load_after = uptime()
+    finally:
+        server.terminate()
+        server.wait()
+    times = [t for ts, _e in outcomes for t in ts]
+    errors = sum(e for _ts, e in outcomes)
+    median, p95 = quantiles(times)
+    one_by_one, in_one = floors()
+    rate = len(times) / args.seconds
+    print(f"server: gunicorn -w {args.workers} -k {args.worker_class}; {args.clients} clients, {args.seconds:.0f} s")
+    print(f"reports: {len(times):,} created, {errors} failed; {rate:.1f} reports/s")
+    print(f"answer time: median {median:.1f} ms, p95 {p95:.1f} ms")
+    print(
+        f"floor, single-row INSERT into cases_case: {one_by_one:,.0f} rows/s each committed "
+        f"({100 * rate / one_by_one:.0f} % reached), {in_one:,.0f} rows/s in one transaction "
+        f"({100 * rate / in_one:.1f} % reached)"
+    )
+    print(f"load before: {load_before}\nload after:  {load_after}")
+    print(f"cases now: {Case.objects.filter(pk__gt=before).count():,} new")
+
+
+if __name__ == "__main__":
+    main()

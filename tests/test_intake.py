@@ -1,0 +1,96 @@
+"""Intake at volume: numbers that never wait for each other, reference data read once per process, a report
+written in a handful of statements and answered from what was written."""
+
+import threading
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from accounts import directory
+from accounts.scope import in_scope
+from cases.numbering import next_number, set_last
+from citymgmt import memo
+from demo.geometry import lonlat
+from tests.lifecycle import garbage
+
+pytestmark = pytest.mark.django_db
+
+
+def report(client, category=None, **extra):
+    lon, lat = lonlat(50.5, 50.5)
+    body = {
+        "source": "supervisor",
+        "category": category or garbage().pk,
+        "description": "井盖破损",
+        "longitude": lon,
+        "latitude": lat,
+    }
+    return client.post("/api/cases/", body | extra, format="json", HTTP_IDEMPOTENCY_KEY=extra.pop("key", "k1"))
+
+
+def test_a_report_is_answered_from_what_was_written_in_a_few_statements(
+    users, city, django_capture_on_commit_callbacks
+):
+    client = APIClient()
+    client.force_authenticate(users.supervisor)
+    with django_capture_on_commit_callbacks(execute=True):  # as if committed: the year's sequence is known
+        report(client, key="warm")  # and the process has its copies of the tree, roles and categories
+    category = garbage().pk
+    with CaptureQueriesContext(connection) as queries:
+        answer = report(client, category, key="k2")
+    assert answer.status_code == 201, answer.content
+    statements = [q["sql"].split()[0] for q in queries.captured_queries]
+    # the grid of the point, the number, the case, its first step, its event, its ledger row (and savepoints)
+    assert [s for s in statements if s not in ("SAVEPOINT", "RELEASE")] == [
+        "SELECT", "SELECT", "INSERT", "INSERT", "INSERT", "INSERT"
+    ]  # fmt: skip
+    assert answer.json() == client.get(f"/api/cases/{answer.json()['id']}/").json()
+    again = report(client, key="k2")  # a retry finds the first case through the key's constraint
+    assert again.status_code == 200 and again.json()["number"] == answer.json()["number"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_number_is_given_while_another_report_is_still_uncommitted():
+    set_last(2031, 1)  # the year's sequence exists (its first report creates it)
+    first = {}
+
+    def hold_a_number(ready, release):
+        with transaction.atomic():
+            first["number"] = next_number(2031)
+            ready.set()
+            release.wait(10)
+        connections.close_all()
+
+    ready, release = threading.Event(), threading.Event()
+    holder = threading.Thread(target=hold_a_number, args=(ready, release))
+    holder.start()
+    assert ready.wait(10)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '1s'")  # a counter row held by the other would time out here
+            second = next_number(2031)
+            cursor.execute("RESET lock_timeout")
+    finally:
+        release.set()
+        holder.join()
+    assert int(second[4:]) == int(first["number"][4:]) + 1 == 3 and second.startswith("2031")
+
+
+def test_the_process_copies_follow_changes_here_at_once_and_elsewhere_within_a_second(users, city):
+    assert in_scope(users.district_operator, city.s11)
+    city.p1.is_active = False
+    city.p1.save()  # through the ORM: this process forgets at once
+    assert not in_scope(users.district_operator, city.s11)
+
+    from accounts.models import Organization
+
+    Organization.objects.filter(pk=city.p1.pk).update(is_active=True)  # as another process would have done it
+    assert not in_scope(users.district_operator, city.s11)  # this process does not know yet
+    memo._announce()  # that process's commit moves the generation mark...
+    memo._seen.generation, memo._seen.checked = "before", 0.0  # ...which this one reads within a second
+    assert in_scope(users.district_operator, city.s11)
+    assert directory.organization(city.p1.pk).is_active
+    cache.delete(memo.GENERATION_KEY)
