@@ -125,7 +125,7 @@ def main() -> None:
     categories = list(Category.objects.filter(is_active=True).values_list("pk", flat=True))
     before = Case.objects.order_by("-pk").values_list("pk", flat=True).first()
 
-    env = dict(os.environ, REDIS_URL=REDIS_URL, API_USER_RATE="100000/min", SECURE_SSL_REDIRECT="false")
+    env = dict(os.environ, REDIS_URL=REDIS_URL, API_USER_RATE="100000/min", SECURE_SSL_REDIRECT="false", DB_POOL="true")
     server = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),

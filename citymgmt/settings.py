@@ -106,6 +106,16 @@ if EMBEDDED:
     SPATIALITE_LIBRARY_PATH = env.str("SPATIALITE_LIBRARY_PATH", default="mod_spatialite")
     # A writer waits for another (the demo's parallel writers, a request during a task) instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 60, "transaction_mode": "IMMEDIATE"})
+elif env.bool("DB_POOL", default=False):
+    # Each web server process keeps a pool of open connections: a request takes one rather than opening its own
+    # (with PostGIS's type lookups, about 20 ms: more than a report takes to write). Django's own pool
+    # (psycopg_pool), for the gunicorn workers (docker-compose's web); not for processes that fork after
+    # connecting (Celery's prefork worker).
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": env.int("DB_POOL_SIZE", default=8),
+        "timeout": 10,
+    }
 
 # --- Redis: broker, results, cache and channel layer -----------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.db import connection
 
@@ -96,3 +97,18 @@ def test_s3_compatible_photo_storage_by_configuration(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["S3Storage", "city-photos", "http://127.0.0.1:9000"]
+
+
+@pytest.mark.django_db
+def test_web_workers_keep_a_pool_of_connections():
+    """docker-compose's web service sets DB_POOL: its connections are taken from a pool, not opened per request."""
+    script = (
+        "import django; django.setup(); from django.db import connection; "
+        "[connection.ensure_connection() or connection.close() for _ in range(5)]; "
+        "stats = connection.pool.get_stats(); print(stats['requests_num'], stats['connections_num'])"
+    )
+    url = f"postgis://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}"
+    pooled = run(["-c", script], DATABASE_URL=url, SECRET_KEY="x", DB_POOL="true")
+    assert pooled.returncode == 0, pooled.stderr
+    requests, opened = map(int, pooled.stdout.split())
+    assert requests == 5 and opened <= 2  # five requests for a connection, at most the pool's two opened
