@@ -303,7 +303,13 @@ class CaseStep(models.Model):
         verbose_name = _("case step")
         verbose_name_plural = _("case steps")
         ordering = ["entered_at", "pk"]
-        indexes = [models.Index(fields=["stage", "entered_at"], name="step_stage_entered")]
+        indexes = [
+            models.Index(fields=["stage", "entered_at"], name="step_stage_entered"),
+            # the open steps an organization holds (its overdue queue): few, whatever the history
+            models.Index(
+                fields=["organization", "stage"], name="step_open_held", condition=models.Q(completed_at__isnull=True)
+            ),
+        ]
 
     def __str__(self):
         return f"{self.case} {self.stage}"

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import django_filters
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, TextField
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -55,12 +55,12 @@ def own_overdue_q(user: User, roles: set[str] | None = None) -> Q:
     if roles & set(OVERSEERS):
         return overdue_q()
     stages = {stage for role in roles for stage in ROLE_STAGES.get(role, ())}
-    held = CaseStep.objects.filter(
-        case=OuterRef("pk"), completed_at__isnull=True, stage__in=stages, organization=user.organization_id
-    )
+    # The organization's open steps, found once through their partial index and looked up by case (a hashed
+    # subplan), rather than a probe into the steps of every late case.
+    held = CaseStep.objects.filter(completed_at__isnull=True, stage__in=stages, organization=user.organization_id)
     if Role.SUPERVISOR in roles:  # a verification or check sent to someone else is theirs
         held = held.filter(Q(sent_to=user) | Q(sent_to__isnull=True) | ~Q(stage__in=(Stage.VERIFY, Stage.CHECK)))
-    return overdue_q() & Q(Exists(held))
+    return overdue_q() & Q(pk__in=held.values("case_id"))
 
 
 # --- search ---------------------------------------------------------------------------------------------

@@ -41,7 +41,8 @@ def locate(point: Point) -> Location:
     code (the western or northern one, as grids are numbered west to east, north to south)."""
     if point.srid is None:
         point = Point(point.x, point.y, srid=4326)
-    grid = Grid.objects.filter(geometry__intersects=point).order_by("code").first()
+    # the outline is not read back: parsing a polygon costs more than finding it
+    grid = Grid.objects.filter(geometry__intersects=point).defer("geometry").order_by("code").first()
     if grid is None:
         raise OutsideCity()
     return Location(grid)
