@@ -5,6 +5,7 @@ Run from the repository root with the test environment's services up (./dev test
 BENCH_DATABASE_URL overrides the database (default postgis://postgres@127.0.0.1:5432/citymgmt_bench).
 """
 
+import contextlib
 import os
 import statistics
 import subprocess
@@ -94,3 +95,46 @@ def points_in(street_code: str):
         return rng.uniform(x0, x1), rng.uniform(y0, y1)
 
     return point
+
+
+def remove_cases_after(pk: int) -> int:
+    """Remove the cases a benchmark made (those after ``pk``) with all that refers to them; returns how many."""
+    from django.db import connection
+
+    from cases.models import Case
+
+    ids = list(Case.objects.filter(pk__gt=pk).values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        for table in ("cases_attachment", "cases_caseevent", "cases_casestep", "cases_ledgerentry"):
+            cursor.execute(f"DELETE FROM {table} WHERE case_id = ANY(%s)", [ids])
+        cursor.execute("DELETE FROM dispatch_notification WHERE case_id = ANY(%s)", [ids])
+        cursor.execute("DELETE FROM cases_case WHERE id = ANY(%s)", [ids])
+    return len(ids)
+
+
+SERVER_ENV = {"REDIS_URL": "redis://127.0.0.1:6379/11", "SECURE_SSL_REDIRECT": "false", "DB_POOL": "true"}
+
+
+@contextlib.contextmanager
+def web_server(port: int, workers: int, *options: str, **env: str):
+    """gunicorn as docker-compose's ``web`` runs it (pooled connections, Redis) on the benchmark database,
+    answering on loopback ``port`` for the duration of the block."""
+    from http.client import HTTPConnection
+
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "citymgmt.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers), *options]
+        + ["--log-level", "warning"],
+        cwd=ROOT,
+        env=dict(os.environ, **SERVER_ENV, **env),
+    )
+    try:
+        for _ in range(100):
+            try:
+                HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/login/")
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield
+    finally:
+        server.terminate()
+        server.wait()

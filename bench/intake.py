@@ -13,18 +13,15 @@ each committed on its own as a report is, and all in one transaction.
 import argparse
 import json
 import multiprocessing
-import os
 import random
-import subprocess
 import threading
 import time
 import uuid
 from http.client import HTTPConnection
 
-from common import ROOT, prepare, quantiles, uptime
+from common import prepare, quantiles, remove_cases_after, uptime, web_server
 
 PORT = 8771
-REDIS_URL = "redis://127.0.0.1:6379/11"
 
 
 def client_process(tokens, points, categories, seconds, threads, results):
@@ -125,30 +122,8 @@ def main() -> None:
     categories = list(Category.objects.filter(is_active=True).values_list("pk", flat=True))
     before = Case.objects.order_by("-pk").values_list("pk", flat=True).first()
 
-    env = dict(os.environ, REDIS_URL=REDIS_URL, API_USER_RATE="100000/min", SECURE_SSL_REDIRECT="false", DB_POOL="true")
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "citymgmt.wsgi",
-            "-b",
-            f"127.0.0.1:{PORT}",
-            "-w",
-            str(args.workers),
-            "-k",
-            args.worker_class,
-        ]
-        + (["--threads", "4"] if args.worker_class == "gthread" else [])
-        + ["--log-level", "warning"],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        for _ in range(100):
-            try:
-                HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/api/")
-                break
-            except OSError:
-                time.sleep(0.2)
+    threads = ["--threads", "4"] if args.worker_class == "gthread" else []
+    with web_server(PORT, args.workers, "-k", args.worker_class, *threads, API_USER_RATE="100000/min"):
         time.sleep(2)
         load_before = uptime()
         results = multiprocessing.Queue()
@@ -167,9 +142,6 @@ def main() -> None:
             for p in processes:
                 p.join()
         load_after = uptime()
-    finally:
-        server.terminate()
-        server.wait()
     times = [t for ts, _e in outcomes for t in ts]
     errors = sum(e for _ts, e in outcomes)
     median, p95 = quantiles(times)
@@ -184,7 +156,7 @@ def main() -> None:
         f"({100 * rate / in_one:.1f} % reached)"
     )
     print(f"load before: {load_before}\nload after:  {load_after}")
-    print(f"cases now: {Case.objects.filter(pk__gt=before).count():,} new")
+    print(f"reports made: {remove_cases_after(before):,} (removed)")
 
 
 if __name__ == "__main__":

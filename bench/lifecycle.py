@@ -1,17 +1,20 @@
-"""Case creation through the API, and full lifecycles (report → close, ten transitions) through the services.
+"""Case creation through the API, and full lifecycles (report → close, ten transitions) through the services,
+in one process and in two and four at once.
 
 .venv/bin/python bench/lifecycle.py [N]
 """
 
+import multiprocessing
 import random
 import sys
 import time
 
-from common import points_in, prepare
+from common import insert_floor, points_in, prepare, quantiles, uptime
 
 prepare()
 
 from django.contrib.gis.geos import Point  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
@@ -33,6 +36,55 @@ office = Organization.objects.get(code="990101001-S")
 point_in_first_street = points_in("990101001")  # the street whose office the district passes cases to
 
 
+STEPS = [
+    ("intake", "send_verification", {}),
+    ("supervisor", "verify", {"found": True}),
+    ("shiftlead", "register", {}),
+    ("dispatcher", "dispatch", {"unit": platform}),
+    ("district", "redispatch", {"unit": office}),
+    ("street", "handle", {"note": "ok"}),
+    ("intake", "send_check", {}),
+    ("supervisor", "check", {"fixed": True}),
+    ("shiftlead", "close", {}),
+]
+
+
+def run_lifecycles(n: int, seed: int) -> list[float]:
+    """``n`` cases from report to closure; the time of each transition (ms)."""
+    point = points_in("990101001")
+    for _ in range(seed):
+        point()
+    times = []
+    for i in range(n):
+        lon, lat = point()
+        start = time.perf_counter()
+        case, _ = report_case(
+            actor=u["intake"],
+            source="hotline",
+            category=garbage,
+            description=f"流程{i}",
+            location=Point(lon, lat, srid=4326),
+        )
+        times.append((time.perf_counter() - start) * 1000)
+        for who, action, params in STEPS:
+            start = time.perf_counter()
+            case = perform(case_id=case.pk, action=action, actor=u[who], **params)
+            times.append((time.perf_counter() - start) * 1000)
+        assert case.state == "closed"
+    return times
+
+
+def in_processes(n: int, processes: int) -> tuple[float, list[float]]:
+    """Lifecycles run by ``processes`` forked workers at once: transitions per second and every transition's time."""
+    connection.close()  # each worker opens its own
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        start = time.perf_counter()
+        parts = pool.starmap(run_lifecycles, [(n // processes, k * 1000) for k in range(processes)])
+        elapsed = time.perf_counter() - start
+    times = [t for part in parts for t in part]
+    return len(times) / elapsed, times
+
+
 with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
     client = APIClient()
     client.force_authenticate(u["intake"])
@@ -48,33 +100,14 @@ with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5Passwor
         assert response.status_code == 201, response.content
     api_rate = N / (time.perf_counter() - start)
 
-    start = time.perf_counter()
-    for i in range(N):
-        lon, lat = point_in_first_street()
-        case, _ = report_case(
-            actor=u["intake"],
-            source="hotline",
-            category=garbage,
-            description=f"流程{i}",
-            location=Point(lon, lat, srid=4326),
+    load_before = uptime()
+    print(f"API case creation, test client (geocoded point, idempotency key): {api_rate:.1f} cases/s over {N}")
+    for processes in (1, 2, 4):
+        rate, times = in_processes(N, processes)
+        median, p95 = quantiles(times)
+        print(
+            f"full lifecycles, report → close (10 transitions), {processes} process(es): {rate:.0f} transitions/s; "
+            f"each median {median:.1f} ms, p95 {p95:.1f} ms"
         )
-        for who, action, params in [
-            ("intake", "send_verification", {}),
-            ("supervisor", "verify", {"found": True}),
-            ("shiftlead", "register", {}),
-            ("dispatcher", "dispatch", {"unit": platform}),
-            ("district", "redispatch", {"unit": office}),
-            ("street", "handle", {"note": "ok"}),
-            ("intake", "send_check", {}),
-            ("supervisor", "check", {"fixed": True}),
-            ("shiftlead", "close", {}),
-        ]:
-            case = perform(case_id=case.pk, action=action, actor=u[who], **params)
-        assert case.state == "closed"
-    lifecycle_rate = N / (time.perf_counter() - start)
-
-print(f"API case creation (geocoded point, idempotency key): {api_rate:.1f} cases/s over {N}")
-print(
-    f"full lifecycle, report → close, 10 transitions:      {lifecycle_rate:.1f} cases/s "
-    f"({lifecycle_rate * 10:.0f} transitions/s) over {N}"
-)
+    print(f"floor: single-row INSERT {insert_floor():,.0f} rows/s")
+    print(f"load before: {load_before}\nload after:  {uptime()}")

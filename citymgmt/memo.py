@@ -74,8 +74,10 @@ def refresh() -> None:
         clear()
 
 
-def changed(**_kwargs: object) -> None:
+def changed(**kwargs: object) -> None:
     """A watched row changed: forget it here at once, and everywhere once the change is committed."""
+    if kwargs.get("update_fields") == frozenset({"last_login"}):  # a user signed in: nothing anyone copied
+        return
     clear()
     transaction.on_commit(_announce)
 

@@ -36,9 +36,10 @@ class LongListPaginator(Paginator):
         if not isinstance(rows, QuerySet):
             return super().count
         exact_up_to = settings.LIST_EXACT_COUNT_UP_TO
-        bounded = rows.order_by()[: exact_up_to + 1].count()
+        keys = rows.order_by().values("pk")  # not the page's annotations: each could be a subquery per row
+        bounded = keys[: exact_up_to + 1].count()
         if bounded <= exact_up_to or connections[rows.db].vendor != "postgresql":
-            return bounded if bounded <= exact_up_to else rows.count()
+            return bounded if bounded <= exact_up_to else keys.count()
         self.estimated = True
         return max(estimated_count(rows), bounded)
 

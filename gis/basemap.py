@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.contrib.gis.geos import GEOSGeometry, Polygon
-from django.core.cache import cache
 from django.db.models import Count, Max
 from PIL import Image, ImageDraw, ImageFont
 
 from accounts.choices import OrgKind
+from citymgmt.caching import cached
 
 from .choices import LandKind, PlaceKind, RoadLevel
 from .models import Boundary, Land, Place, Road
@@ -233,22 +233,6 @@ def render_tile(z: int, x: int, y: int) -> bytes:
     return canvas.png()
 
 
-def _cached(key: str, compute, seconds: int):
-    """``compute()`` through the shared cache; with the cache (Redis) down, computed every time."""
-    try:
-        value = cache.get(key)
-    except Exception:
-        log.warning("cache unavailable: base map drawn without it", exc_info=True)
-        return compute()
-    if value is None:
-        value = compute()
-        try:
-            cache.set(key, value, seconds)
-        except Exception:
-            log.warning("cache unavailable: base map drawn without it", exc_info=True)
-    return value
-
-
 def _version() -> str:
     parts = [model.objects.aggregate(n=Count("pk"), last=Max("pk")) for model in (Land, Road, Place)]
     parts.append(Boundary.objects.aggregate(n=Count("pk"), last=Max("organization_id")))
@@ -257,9 +241,9 @@ def _version() -> str:
 
 def data_version() -> str:
     """Changes whenever the drawn data changes: part of the tiles' address and cache key."""
-    return _cached("basemap:version", _version, 60)
+    return cached("basemap:version", _version, 60)
 
 
 def tile(version: str, z: int, x: int, y: int) -> bytes:
     """A tile, from the cache when drawn before for this version of the data."""
-    return _cached(f"basemap:{version}:{z}:{x}:{y}", lambda: render_tile(z, x, y), 30 * 24 * 3600)
+    return cached(f"basemap:{version}:{z}:{x}:{y}", lambda: render_tile(z, x, y), 30 * 24 * 3600)

@@ -1,6 +1,8 @@
+import contextlib
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 
 from accounts.choices import OrgKind, Role, UnitType
 from accounts.services import create_organization, create_user
@@ -35,6 +37,8 @@ def _test_settings(settings):
     }
     memo.clear()  # each test's rows are rolled back: so are the processes' copies of them
     numbering.forget()  # and the years' number sequences
+    with contextlib.suppress(Exception):  # (a test that stopped Redis)
+        cache.clear()  # nor do results kept for other tests' rows (Redis outlives the test database)
 
 
 @pytest.fixture

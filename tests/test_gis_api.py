@@ -91,7 +91,7 @@ def test_case_layer_is_scoped_filtered_and_boxed(users, city, grids):
     assert garbage().name in layer["features"][0]["properties"]["category_name"]
 
 
-def test_case_layer_gathers_cases_into_clusters_below_street_level(users, city, grids):
+def test_case_layer_gathers_cases_into_clusters_below_street_level(users, city, grids, monkeypatch):
     for col in (0.3, 0.6, 1.5):  # two in one grid, one in the next, all in the east district
         new_case(users, city, location=Point(*lonlat(col, 0.5), srid=4326))
     west = new_case(users, city, area=None, location=Point(*lonlat(10.5, 10.5), srid=4326))
@@ -110,6 +110,9 @@ def test_case_layer_gathers_cases_into_clusters_below_street_level(users, city, 
     assert layer(users.dispatcher, zoom=14, area=city.d2.pk)[1] == [(1, 1)]  # filtered like the list
     points = client(users.dispatcher).get("/api/gis/cases/", {"zoom": 15, "in_bbox": box(0, 0, 2, 1)}).json()
     assert "clustered" not in points and len(points["features"]) == 3  # street level: the cases themselves
+    monkeypatch.setattr("cases.api.views.MAP_POINTS", 2)
+    crowded = client(users.dispatcher).get("/api/gis/cases/", {"zoom": 16, "in_bbox": box(0, 0, 2, 1)}).json()
+    assert crowded["clustered"] and crowded["total"] == 3  # a street view too full to show point by point
     assert client(users.dispatcher).get("/api/gis/cases/", {"zoom": "x"}).status_code == 400
 
 

@@ -4,6 +4,7 @@ written in a handful of statements and answered from what was written."""
 import threading
 
 import pytest
+from django.contrib.auth.models import update_last_login
 from django.core.cache import cache
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
@@ -93,4 +94,6 @@ def test_the_process_copies_follow_changes_here_at_once_and_elsewhere_within_a_s
     memo._seen.generation, memo._seen.checked = "before", 0.0  # ...which this one reads within a second
     assert in_scope(users.district_operator, city.s11)
     assert directory.organization(city.p1.pk).is_active
+    update_last_login(None, users.dispatcher)  # a sign-in saves the user: nothing copied changed
+    assert directory.tree.loaded
     cache.delete(memo.GENERATION_KEY)

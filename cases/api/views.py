@@ -1,3 +1,5 @@
+import hashlib
+
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -13,6 +15,7 @@ from rest_framework.views import APIView
 from accounts.api import ScopedViewSet
 from accounts.models import Organization
 from citymgmt.api import represent
+from citymgmt.caching import cached
 from citymgmt.paging import CasePagination
 from gis.api.views import parse_bbox
 from gis.selectors import clusters
@@ -36,6 +39,8 @@ from .serializers import (
 
 CASE_LAYER_LIMIT = 20_000
 CLUSTER_BELOW = 15  # zoom levels below street level get clusters rather than points
+MAP_POINTS = 2_000  # a view with more cases than this gets clusters too
+LAYER_SECONDS = 30  # how long a layer's counts per grid are reused (a new case shows on the clusters within it)
 
 
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -183,8 +188,9 @@ class CaseLayerView(APIView):
             limit = 0
         if limit < 1:
             raise ValidationError({"limit": _("Give a whole number from 1 to %(max)d.") % {"max": CASE_LAYER_LIMIT}})
-        if (zoom := self.zoom(request)) is not None and zoom < CLUSTER_BELOW:
-            return self.clustered(cases, zoom)
+        zoom = self.zoom(request)
+        if zoom is not None and (zoom < CLUSTER_BELOW or cases.order_by()[: MAP_POINTS + 1].count() > MAP_POINTS):
+            return self.clustered(cases, zoom, request)
         rows = cases.order_by("-reported_at").values_list(
             "pk",
             "number",
@@ -225,13 +231,21 @@ class CaseLayerView(APIView):
             raise ValidationError({"zoom": _("Give the map's zoom level, a whole number.")}) from None
 
     @staticmethod
-    def clustered(cases, zoom: int) -> Response:
-        """Below street level the cases are counted per grid in the database and gathered into squares of
-        the screen here: a city of a million cases is a few hundred points, whatever its volume."""
-        counts = (
-            cases.order_by()
-            .values_list("grid_id")
-            .annotate(count=Count("pk"), overdue=Count("pk", filter=Q(is_overdue=True)))
+    def clustered(cases, zoom: int, request) -> Response:
+        """Below street level (or where a view holds more than ``MAP_POINTS``) the cases are counted per grid in
+        the database and gathered into squares of the screen here: a city of a million cases is a few hundred
+        points. The counts per grid are kept ``LAYER_SECONDS`` for the user and the filters, so that zooming
+        and panning regroup them without counting again."""
+        params = sorted((k, v) for k, v in request.query_params.lists() if k not in ("zoom", "limit"))
+        key = f"case-layer:{request.user.pk}:{hashlib.sha1(repr(params).encode()).hexdigest()}"
+        counts = cached(
+            key,
+            lambda: list(
+                cases.order_by()
+                .values_list("grid_id")
+                .annotate(count=Count("pk"), overdue=Count("pk", filter=Q(is_overdue=True)))
+            ),
+            LAYER_SECONDS,
         )
         features = clusters(counts, zoom)
         total = sum(f["properties"]["count"] for f in features)

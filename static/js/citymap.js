@@ -59,7 +59,8 @@
     const m = L.marker(geo.show(x, y), { icon: L.divIcon({
       className: `case-cluster${overdue ? " has-overdue" : ""}`, iconSize: [size, size],
       html: `<span>${n.toLocaleString()}</span>` }) });
-    m.on("click", () => map.setView(m.getLatLng(), Math.min(map.getZoom() + 2, CLUSTER_BELOW)));
+    const z = map.getZoom();
+    m.on("click", () => map.setView(m.getLatLng(), z < CLUSTER_BELOW ? Math.min(z + 2, CLUSTER_BELOW) : z + 1));
     return m;
   }
   function caseMarker(f) {
