@@ -19,7 +19,7 @@ import time
 import uuid
 from http.client import HTTPConnection
 
-from common import prepare, quantiles, remove_cases_after, uptime, web_server
+from common import prepare, quantiles, remove_cases_after, settle, uptime, web_server
 
 PORT = 8771
 
@@ -124,7 +124,7 @@ def main() -> None:
 
     threads = ["--threads", "4"] if args.worker_class == "gthread" else []
     with web_server(PORT, args.workers, "-k", args.worker_class, *threads, API_USER_RATE="100000/min"):
-        time.sleep(2)
+        settle()
         load_before = uptime()
         results = multiprocessing.Queue()
         shares = [range(0, args.clients, 2), range(1, args.clients, 2)]

@@ -9,7 +9,7 @@ import random
 import sys
 import time
 
-from common import insert_floor, points_in, prepare, quantiles, uptime
+from common import insert_floor, points_in, prepare, quantiles, settle, uptime
 
 prepare()
 
@@ -100,6 +100,7 @@ with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5Passwor
         assert response.status_code == 201, response.content
     api_rate = N / (time.perf_counter() - start)
 
+    settle()
     load_before = uptime()
     print(f"API case creation, test client (geocoded point, idempotency key): {api_rate:.1f} cases/s over {N}")
     for processes in (1, 2, 4):

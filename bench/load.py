@@ -15,9 +15,19 @@ import os
 import subprocess
 import tempfile
 
-from common import ROOT, prepare, remove_cases_after, uptime, web_server
+from common import ROOT, prepare, remove_cases_after, settle, uptime, web_server
 
 PORT = 8773
+DESKS = ["dispatcher", "intake", "shiftlead", "district", "leader", "unit", "street"]
+
+
+def signed_in(user) -> str:
+    """A session of ``user`` as a sign-in at the web would make it (its key, for the browser's cookie)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
 
 
 def main() -> None:
@@ -27,23 +37,33 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=5)
     args = parser.parse_args()
     prepare()
+    from django.conf import settings
     from django.core.management import call_command
 
     from accounts.models import User
     from accounts.services import issue_token
     from cases.models import Case
+    from cases.selectors import visible_cases
     from classification.models import Category
+    from evaluation.views import VIEWERS
     from gis.models import Grid
 
-    call_command("collectstatic", "--noinput", verbosity=0)  # the pages as production serves them
+    if not (settings.STATIC_ROOT / "staticfiles.json").exists():  # the pages as production serves them
+        call_command("collectstatic", "--noinput", verbosity=0)
     supervisors = User.objects.filter(groups__name="supervisor", is_active=True).order_by("pk")[:64]
     grids = Grid.objects.order_by("?").values_list("geometry", flat=True)[:2000]
     setup = {
-        "password": "demo1234",
+        "desks": [
+            {
+                "sessions": [signed_in(user) for _ in range(20)],
+                "cases": list(visible_cases(user).order_by("-pk").values_list("pk", flat=True)[:500]),
+                "dashboard": user.may_act_as(*VIEWERS),
+            }
+            for user in User.objects.filter(username__in=DESKS)
+        ],
         "tokens": [issue_token(user).key for user in supervisors],
         "points": [list(g.point_on_surface.coords) for g in grids],
         "categories": list(Category.objects.filter(is_active=True).values_list("pk", flat=True)[:60]),
-        "cases": list(Case.objects.filter(events__isnull=False).order_by("-pk").values_list("pk", flat=True)[:3000]),
     }
     before = Case.objects.order_by("-pk").values_list("pk", flat=True).first()
     workdir = tempfile.mkdtemp()
@@ -51,6 +71,7 @@ def main() -> None:
     with open(setup_file, "w") as out:
         json.dump(setup, out)
     with web_server(PORT, args.workers):
+        settle()
         load_before = uptime()
         subprocess.run(
             [str(ROOT / ".venv/bin/locust"), "-f", str(ROOT / "bench/locustfile.py"), "--headless"]

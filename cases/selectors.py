@@ -22,7 +22,7 @@ from gis.selectors import within
 
 from .choices import OPEN_STATES, CaseSource, CaseState, PendingRequest, Stage
 from .models import Case, CaseEvent, CaseStep, Decision
-from .worktime import current_calendar
+from .worktime import current_calendar, day_range
 
 S = CaseState
 
@@ -171,7 +171,8 @@ def next_case(user: User, after: Case) -> Case | None:
     either = work[0]
     for q in work[1:]:
         either |= q
-    waiting = Case.objects.restrict(user).filter(either)
+    # every work queue holds open cases: saying so lets the state index find them among millions closed
+    waiting = Case.objects.restrict(user).filter(either, state__in=OPEN_STATES)
     if waiting.filter(pk=after.pk).exists():
         return None
     return waiting.order_by("reported_at").first()
@@ -205,12 +206,9 @@ class CaseFilter(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(
         field_name="assignee", queryset=Organization.objects.all(), label=_("Responsible unit"), widget=PickerSelect
     )
-    reported_from = django_filters.DateFilter(
-        field_name="reported_at", lookup_expr="date__gte", label=_("Reported from")
-    )
-    reported_to = django_filters.DateFilter(
-        field_name="reported_at", lookup_expr="date__lte", label=_("Reported until")
-    )
+    # As time ranges, not ``__date`` lookups: the report time's index serves them (a date of every row does not).
+    reported_from = django_filters.DateFilter(method="reported_since", label=_("Reported from"))
+    reported_to = django_filters.DateFilter(method="reported_until", label=_("Reported until"))
     overdue = django_filters.BooleanFilter(method="is_overdue", label=_("Overdue"))
     grid = django_filters.CharFilter(field_name="grid__code", label=_("Unit grid"))
     queue = django_filters.ChoiceFilter(
@@ -225,6 +223,12 @@ class CaseFilter(django_filters.FilterSet):
     def in_area(self, queryset: QuerySet[Case], _name: str, area: Organization) -> QuerySet[Case]:
         ids = list(area.subtree().values_list("pk", flat=True))
         return queryset.filter(Q(district__in=ids) | Q(street__in=ids) | Q(community__in=ids))
+
+    def reported_since(self, queryset: QuerySet[Case], _name: str, day: dt.date) -> QuerySet[Case]:
+        return queryset.filter(reported_at__gte=day_range(day, day)[0])
+
+    def reported_until(self, queryset: QuerySet[Case], _name: str, day: dt.date) -> QuerySet[Case]:
+        return queryset.filter(reported_at__lt=day_range(day, day)[1])
 
     def search(self, queryset: QuerySet[Case], _name: str, value: str) -> QuerySet[Case]:
         return search_cases(queryset, value)

@@ -234,7 +234,8 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
-    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    # (off only for a load test on loopback over plain HTTP: bench/load.py)
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Content Security Policy (django-csp): scripts only from this site (no inline script runs; data for the
 # pages travels in json_script blocks), styles from this site (inline style attributes allowed: Leaflet and

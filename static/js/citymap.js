@@ -55,7 +55,7 @@
   function clusterMarker(f) {
     const [x, y] = f.geometry.coordinates;
     const { count: n, overdue } = f.properties;
-    const size = n < 100 ? 30 : n < 1000 ? 38 : n < 10000 ? 46 : 54;
+    const size = n < 100 ? 32 : n < 1000 ? 40 : n < 10000 ? 50 : 60;
     const m = L.marker(geo.show(x, y), { icon: L.divIcon({
       className: `case-cluster${overdue ? " has-overdue" : ""}`, iconSize: [size, size],
       html: `<span>${n.toLocaleString()}</span>` }) });
