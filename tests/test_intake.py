@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.contrib.auth.models import update_last_login
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -13,9 +14,11 @@ from rest_framework.test import APIClient
 from accounts import directory
 from accounts.scope import in_scope
 from cases.numbering import next_number, set_last
+from cases.services import report_case
 from citymgmt import memo
+from classification.models import Category
 from demo.geometry import lonlat
-from tests.lifecycle import garbage
+from tests.lifecycle import garbage, new_case
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +54,20 @@ def test_a_report_is_answered_from_what_was_written_in_a_few_statements(
     assert answer.json() == client.get(f"/api/cases/{answer.json()['id']}/").json()
     again = report(client, key="k2")  # a retry finds the first case through the key's constraint
     assert again.status_code == 200 and again.json()["number"] == answer.json()["number"]
+
+
+def test_a_retry_gets_its_case_even_where_a_new_report_would_now_be_refused(users, city):
+    first = new_case(users, city, idempotency_key="phone-1")
+    Category.objects.filter(pk=first.category_id).update(is_active=False)
+    memo.changed()  # (a bulk update sends no signal)
+    retired = Category.objects.get(pk=first.category_id)
+    fields = {"source": first.source, "category": retired, "description": first.description, "area": city.s11}
+    again, created = report_case(
+        actor=users.intake_operator, idempotency_key="phone-1", now=first.reported_at, **fields
+    )
+    assert (again.pk, created) == (first.pk, False)
+    with pytest.raises(ValidationError):  # a new report of the retired category is refused
+        report_case(actor=users.intake_operator, idempotency_key="phone-2", **fields)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

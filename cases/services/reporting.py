@@ -67,10 +67,12 @@ def report_case(*, actor: User, idempotency_key: str | None = None, **fields: An
             )
         return existing
 
-    try:  # a retry is rare: the key's unique constraint finds it, rather than a query before every report
+    # A retry is rare: the key's unique constraint finds it, rather than a query before every report. A retry
+    # that would now be refused (its category retired since, say) still gets the case its first try made.
+    try:
         return _create_case(actor=actor, idempotency_key=idempotency_key, signed=signed, **fields), True
-    except IntegrityError:
-        if existing := first_time():  # the other of two racing submissions won
+    except (IntegrityError, ValidationError, PermissionDenied):
+        if existing := first_time():  # made by an earlier try, or by the other of two racing submissions
             return existing, False
         raise
 
