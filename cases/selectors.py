@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from accounts import directory
 from accounts.choices import AREA_KINDS, Role
 from accounts.models import Organization, User
 from citymgmt.pickers import PickerSelect
@@ -221,7 +222,7 @@ class CaseFilter(django_filters.FilterSet):
 
     @extend_schema_field(OpenApiTypes.INT)  # the id of a district, street or community
     def in_area(self, queryset: QuerySet[Case], _name: str, area: Organization) -> QuerySet[Case]:
-        ids = list(area.subtree().values_list("pk", flat=True))
+        ids = directory.tree().subtree_ids(area)
         return queryset.filter(Q(district__in=ids) | Q(street__in=ids) | Q(community__in=ids))
 
     def reported_since(self, queryset: QuerySet[Case], _name: str, day: dt.date) -> QuerySet[Case]:

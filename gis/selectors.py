@@ -3,7 +3,7 @@
 import json
 import math
 
-from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.db.models.functions import Distance, PointOnSurface
 from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
 from django.db.models import Q
@@ -64,14 +64,11 @@ def outlines(kind: str) -> dict:
 
 
 def _grid_centres() -> dict[int, tuple[float, float]]:
-    from django.contrib.gis.db.models.functions import PointOnSurface
-
     return {pk: (p.x, p.y) for pk, p in Grid.objects.annotate(c=PointOnSurface("geometry")).values_list("pk", "c")}
 
 
-def grid_centres() -> dict[int, tuple[float, float]]:
-    """Each unit grid's inner point, per process (``citymgmt.memo``): where a grid's cases gather on a map."""
-    return _GRID_CENTRES()
+# Each unit grid's inner point, per process (citymgmt.memo): where a grid's cases gather on a map.
+grid_centres = Memo(_grid_centres, Grid)
 
 
 def clusters(counts, zoom: int, pixels: int = 64) -> list[dict]:
@@ -98,6 +95,3 @@ def clusters(counts, zoom: int, pixels: int = 64) -> list[dict]:
         }
         for n, late, sx, sy in cells.values()
     ]
-
-
-_GRID_CENTRES = Memo(_grid_centres, Grid)

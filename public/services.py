@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from accounts.choices import DESK_ROLES, OrgKind, Role
-from accounts.models import Organization, User
+from accounts import directory
+from accounts.choices import DESK_ROLES, Role
+from accounts.models import User
 from cases.choices import CaseSource
 from cases.models import Case
 from cases.services import report_case
@@ -56,7 +57,7 @@ def allow(bucket: str, limit: int, seconds: int) -> bool:
 def service_account(username: str, name: str) -> User:
     """The account a channel's reports come from: a member of the command center with the intake role (the
     role that records reports from outside), no password and no token, so nobody can sign in as it."""
-    center = Organization.objects.filter(kind=OrgKind.COMMAND_CENTER, is_active=True).order_by("depth").first()
+    center = directory.tree().command_center()
     account, created = User.objects.get_or_create(
         username=username, defaults={"full_name": name, "organization": center, "is_active": True}
     )
