@@ -45,7 +45,10 @@ tree = Memo(Tree.load, Organization)
 
 
 def organization(pk: int | None) -> Organization | None:
-    return tree().by_pk.get(pk) if pk is not None else None
+    """The organization from the tree; one made in another process this very second, from the database."""
+    if pk is None:
+        return None
+    return tree().by_pk.get(pk) or Organization.objects.filter(pk=pk).first()
 
 
 def _load_roles() -> dict[int, frozenset[str]]:

@@ -137,7 +137,9 @@ class Case(models.Model):
     street = models.ForeignKey(
         Organization, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("street")
     )
-    district = models.ForeignKey(Organization, models.PROTECT, related_name="+", verbose_name=_("district"))
+    district = models.ForeignKey(  # indexed first in case_district_state
+        Organization, models.PROTECT, related_name="+", verbose_name=_("district"), db_index=False
+    )
     component_code = models.CharField(_("component identifier"), max_length=17, blank=True)
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -151,7 +153,7 @@ class Case(models.Model):
     reporter_phone = models.CharField(_("reporter phone"), max_length=32, blank=True)
     self_handled = models.BooleanField(_("handled on the spot"), default=False)
 
-    state = models.CharField(_("state"), max_length=24, choices=CaseState.choices, db_index=True)
+    state = models.CharField(_("state"), max_length=24, choices=CaseState.choices)  # indexed first in case_queue
     assignee = models.ForeignKey(
         Organization,
         models.PROTECT,
@@ -199,8 +201,13 @@ class Case(models.Model):
     reported_at = models.DateTimeField(_("reported at"), db_index=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+", verbose_name=_("created by")
+    created_by = models.ForeignKey(  # indexed first in case_idempotency_key
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+        db_index=False,
     )
     idempotency_key = models.CharField(_("idempotency key"), max_length=64, null=True, blank=True, editable=False)
     # What the first submission with the key asked for: the same key with other contents is refused.

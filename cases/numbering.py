@@ -31,7 +31,8 @@ def next_number(year: int) -> str:
 
 def highest(year: int) -> int:
     """The highest number of ``year`` any case holds (for a bulk writer that numbers cases itself)."""
-    number = Case.objects.filter(number__startswith=str(year)).order_by("-number").values_list("number", flat=True)
+    numbers = (f"{year}0000000", f"{year}9999999")  # a range the unique index serves (a prefix LIKE needs its own)
+    number = Case.objects.filter(number__range=numbers).order_by("-number").values_list("number", flat=True)
     return max((int(n[4:]) for n in number[:1] if len(n) == 11), default=0)
 
 

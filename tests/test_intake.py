@@ -5,6 +5,7 @@ import threading
 
 import pytest
 from django.contrib.auth.models import update_last_login
+from django.contrib.gis.geos import Point
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
@@ -13,9 +14,10 @@ from rest_framework.test import APIClient
 
 from accounts import directory
 from accounts.scope import in_scope
+from cases.models import Case, CaseEvent, CaseStep
 from cases.numbering import next_number, set_last
-from cases.services import report_case
-from citymgmt import memo
+from cases.services import perform, report_case
+from citymgmt import memo, rows
 from classification.models import Category
 from demo.geometry import lonlat
 from tests.lifecycle import garbage, new_case
@@ -114,3 +116,38 @@ def test_the_process_copies_follow_changes_here_at_once_and_elsewhere_within_a_s
     update_last_login(None, users.dispatcher)  # a sign-in saves the user: nothing copied changed
     assert directory.tree.loaded
     cache.delete(memo.GENERATION_KEY)
+
+
+def test_an_action_writes_only_what_changed_in_one_statement_a_row(users, city):
+    case = new_case(users, city)
+    before = Case.objects.values().get(pk=case.pk)
+    with CaptureQueriesContext(connection) as queries:
+        perform(case_id=case.pk, action="send_verification", actor=users.intake_operator)
+    writes = [q["sql"] for q in queries.captured_queries if q["sql"].split()[0] in ("UPDATE", "INSERT", "WITH")]
+    # the case (its changed fields only), the intake step closed, the verification step, the event, the ledger
+    assert len(writes) == 5, writes
+    case_update = next(w for w in writes if w.startswith("UPDATE cases_case "))
+    assert '"description"' not in case_update and '"location"' not in case_update and '"state"' in case_update
+    after = Case.objects.values().get(pk=case.pk)
+    assert {k for k in after if after[k] != before[k]} >= {"state", "stage_deadline", "updated_at"}
+    assert after["description"] == before["description"] and after["location"] == before["location"]
+    intake, verification = CaseStep.objects.filter(case=case).order_by("entered_at", "pk")
+    assert intake.completed_at is not None and intake.person_id == users.intake_operator.pk
+    assert verification.completed_at is None and verification.deadline == after["stage_deadline"]
+    event = CaseEvent.objects.get(case=case, action="send_verification")
+    assert (event.from_state, event.to_state, event.actor_id) == ("reported", "verifying", users.intake_operator.pk)
+
+
+def test_rows_writes_a_new_row_as_the_orm_would(users, city):
+    case = new_case(users, city)
+    event = CaseEvent(case=case, action="note", actor=users.intake_operator, at=case.reported_at, data={"k": [1, "二"]})
+    rows.insert(event)
+    assert event.pk and not event._state.adding
+    stored = CaseEvent.objects.get(pk=event.pk)
+    assert stored.data == {"k": [1, "二"]} and stored.actor_id == users.intake_operator.pk
+    copy = Case.objects.get(pk=case.pk)
+    copy.pk, copy.number, copy.idempotency_key = None, "20990000001", None
+    copy.location = Point(*lonlat(50.5, 50.5), srid=4326)
+    rows.insert(copy)  # a geometry, an auto_now
+    stored = Case.objects.get(pk=copy.pk)
+    assert stored.location.equals_exact(copy.location, 1e-9) and stored.updated_at >= case.updated_at
