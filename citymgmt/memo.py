@@ -95,7 +95,9 @@ def _announce() -> None:
 _watched: set[type[models.Model]] = set()
 
 
-def watch(model: type[models.Model]) -> None:
+def watch(model: type[models.Model], *, creations: bool = True) -> None:
+    """Forget the copies when a row of ``model`` changes (``creations=False``: a new row changes nothing
+    copied, as a new API token)."""
     if model in _watched:
         return
     _watched.add(model)
@@ -103,5 +105,10 @@ def watch(model: type[models.Model]) -> None:
     if model._meta.auto_created:  # a many-to-many table (a user's groups): added to or removed from
         m2m_changed.connect(changed, sender=model, dispatch_uid=uid)
         return
-    post_save.connect(changed, sender=model, dispatch_uid=f"{uid}-save")
+    post_save.connect(changed if creations else _changed_unless_new, sender=model, dispatch_uid=f"{uid}-save")
     post_delete.connect(changed, sender=model, dispatch_uid=f"{uid}-delete")
+
+
+def _changed_unless_new(**kwargs: object) -> None:
+    if not kwargs.get("created"):
+        changed(**kwargs)
