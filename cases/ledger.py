@@ -16,6 +16,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Subquery
 
+from citymgmt import rows
+
 from .choices import Stage
 from .models import Case, CaseEvent, CaseStep, LedgerEntry
 from .workflow import Action, StepOutcome
@@ -142,7 +144,7 @@ def record(
     version closed at the moment it began (two actions at once) stays, empty: no time T falls in it."""
     now_keys, now_facts = keys(case), facts(case, steps)
     if was is None:  # the report: the first version
-        _entry(case, at, missed_by_id, now_keys, now_facts).save()
+        rows.insert(_entry(case, at, missed_by_id, now_keys, now_facts))
         return
     old_facts, old_keys = was
     if now_keys != old_keys:  # relocated, or registered in another category: the whole history moves

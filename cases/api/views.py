@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from accounts.api import ScopedViewSet
 from accounts.models import Organization
-from citymgmt.api import represent
+from citymgmt.api import represent, validated
 from citymgmt.caching import cached
 from citymgmt.paging import CasePagination
 from gis.api.views import parse_bbox
@@ -82,9 +82,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)],
     )
     def create(self, request):
-        serializer = CaseCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = dict(validated(CaseCreateSerializer, request.data, request))
         location = Point(data.pop("longitude"), data.pop("latitude"), srid=4326) if "longitude" in data else None
         key = request.headers.get("Idempotency-Key") or data.pop("idempotency_key", None)
         data.pop("idempotency_key", None)
