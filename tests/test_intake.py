@@ -126,7 +126,7 @@ def test_an_action_writes_only_what_changed_in_one_statement_a_row(users, city):
     writes = [q["sql"] for q in queries.captured_queries if q["sql"].split()[0] in ("UPDATE", "INSERT", "WITH")]
     # the case (its changed fields only), the intake step closed, the verification step, the event, the ledger
     assert len(writes) == 5, writes
-    case_update = next(w for w in writes if w.startswith("UPDATE cases_case "))
+    case_update = next(w for w in writes if w.startswith('UPDATE "cases_case" '))
     assert '"description"' not in case_update and '"location"' not in case_update and '"state"' in case_update
     after = Case.objects.values().get(pk=case.pk)
     assert {k for k in after if after[k] != before[k]} >= {"state", "stage_deadline", "updated_at"}

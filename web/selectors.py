@@ -42,7 +42,11 @@ def unit_load(user: User, limit: int = 15):
     )
     return (
         Organization.objects.restrict(user)
-        .filter(kind__in=(OrgKind.HANDLING_UNIT, OrgKind.DISTRICT_PLATFORM), assigned_cases__state__in=OPEN_STATES)
+        .filter(
+            kind__in=(OrgKind.HANDLING_UNIT, OrgKind.DISTRICT_PLATFORM),
+            assigned_cases__state__in=OPEN_STATES,
+            assigned_cases__assignee__isnull=False,  # true of every joined row: lets the index skip the others
+        )
         .annotate(open_cases=Count("assigned_cases"), overdue_cases=Count("assigned_cases", filter=late))
         .select_related("parent")
         .order_by("-overdue_cases", "-open_cases", "name")[:limit]
