@@ -1,5 +1,7 @@
 import pytest
 from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.choices import Role
@@ -263,3 +265,21 @@ def test_the_search_index_is_on_the_expression_the_search_uses(db):
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'case_search_trgm'")
         assert "gin_trgm_ops" in cursor.fetchone()[0]
+
+
+def test_the_units_load_is_counted_once_for_every_desk_of_an_area_and_again_after_its_period(client, users, city):
+    from django.core.cache import cache
+
+    from tests.lifecycle import S, advance, new_case
+
+    advance(new_case(users, city), users, city, S.DISPATCHED)
+    client.force_login(users.dispatcher)
+    assert [u.open_cases for u in client.get(reverse("home")).context["units"]] == [1]
+    advance(new_case(users, city), users, city, S.DISPATCHED)
+    with CaptureQueriesContext(connection) as queries:
+        units = client.get(reverse("home")).context["units"]
+    assert [u.open_cases for u in units] == [1]  # the count of a moment ago
+    assert not [q for q in queries.captured_queries if "assignee_id" in q["sql"] and "GROUP BY" in q["sql"]]
+    assert "每 15 秒统计一次" in client.get(reverse("home")).content.decode()
+    cache.clear()  # 15 s on
+    assert [u.open_cases for u in client.get(reverse("home")).context["units"]] == [2]

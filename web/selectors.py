@@ -1,11 +1,16 @@
 """Reads for the web shell: which workbench a user lands on and what it shows."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.choices import OrgKind, Role
 from accounts.models import Organization, User
+from accounts.scope import scope_root
 from cases.choices import OPEN_STATES, CaseState
+from citymgmt.caching import cached
+
+UNIT_LOAD_SECONDS = 15  # how long every desk of an area reuses the units' load (the workbench says so)
 
 # A user with several roles lands on the first of these and can switch to the others.
 WORKBENCH_ORDER = (
@@ -34,9 +39,20 @@ def organizations_in_scope_by_kind(user: User) -> list[tuple[str, int]]:
     return [(label, counts[value]) for value, label in OrgKind.choices if counts.get(value)]
 
 
-def unit_load(user: User, limit: int = 15):
+def unit_load(user: User, limit: int = 15) -> list[Organization]:
     """Handling units (and district platforms) in scope with their open cases and those late at them (handling
-    overdue), busiest first. Only open cases are joined: the figure does not grow with the units' history."""
+    overdue), busiest first; counted once every ``UNIT_LOAD_SECONDS`` for each area (every desk of the city
+    shares one count over its open cases: a ranking to watch, not a queue to work from)."""
+    try:
+        root = scope_root(user)
+    except PermissionDenied:
+        return []
+    area = "all" if root is None else root.pk
+    return cached(f"unit-load:{area}:{limit}", lambda: list(_unit_load(user, limit)), UNIT_LOAD_SECONDS)
+
+
+def _unit_load(user: User, limit: int):
+    """Only open cases are joined: the figure does not grow with the units' history."""
     late = Q(assigned_cases__state=CaseState.DISPATCHED) & (
         Q(assigned_cases__is_overdue=True) | Q(assigned_cases__stage_deadline__lte=timezone.now())
     )
