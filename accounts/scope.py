@@ -80,3 +80,9 @@ class ScopedQuerySet(models.QuerySet[M]):
 
     def restrict(self, user: User) -> models.QuerySet[M]:
         return restrict(self, user, *self.scope_fields)
+
+    def shows(self, user: User, row: M) -> bool:
+        """Whether ``restrict(user)`` keeps ``row``, for a row in hand (no query; direct foreign keys only)."""
+        from .directory import organization
+
+        return any(in_scope(user, organization(getattr(row, f"{name}_id"))) for name in self.scope_fields)

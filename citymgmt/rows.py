@@ -31,8 +31,8 @@ def _values(instance: models.Model, fields: list[models.Field], add: bool) -> li
 
 
 @cache
-def writable(model: type[models.Model]) -> tuple[str, ...]:
-    return tuple(f.name for f in model._meta.concrete_fields if not f.primary_key)
+def _writable(model: type[models.Model]) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
 
 
 def insert(instance: models.Model) -> None:
@@ -40,7 +40,7 @@ def insert(instance: models.Model) -> None:
     # a parent assigned before it was saved: take its key now, as Model.save does
     instance._prepare_related_fields_for_save(operation_name="insert")  # type: ignore[attr-defined]
     model = type(instance)
-    fields = _fields(model, writable(model))
+    fields = _writable(model)
     values = _values(instance, fields, add=True)
     placeholders = ", ".join(_placeholder(f, v) for f, v in zip(fields, values, strict=True))
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)

@@ -44,19 +44,18 @@ def access_case(actor: User, case_id: int, *, lock: bool = False) -> Case:
         case = cases.get(pk=case_id)
     except (Case.DoesNotExist, ValueError, TypeError):
         case = None
-    if case is None or not may_see(actor, case):
+    if case is None or not Case.objects.shows(actor, case):
         raise Http404(_("No such case in your area."))
     if category := catalogue.categories().get(case.category_id):  # else read when needed (one made just now)
         case.category = category
-    for name in ("district", "street", "assignee", "platform"):
-        setattr(case, name, directory.organization(getattr(case, f"{name}_id")))
+    from_directory(case, "district", "street", "assignee", "platform")
     return case
 
 
-def may_see(actor: User, case: Case) -> bool:
-    """``Case.objects.restrict(actor)`` for one case in hand: its district, street or holder in the actor's scope."""
-    areas = (case.district_id, case.street_id, case.assignee_id)
-    return any(in_scope(actor, directory.organization(pk)) for pk in areas)
+def from_directory(case: Case, *names: str) -> None:
+    """Set the case's named organizations from the process's organization tree (no query)."""
+    for name in names:
+        setattr(case, name, directory.organization(getattr(case, f"{name}_id")))
 
 
 # --- what handlers look up besides the case ---------------------------------------------------------------
@@ -119,7 +118,7 @@ class Move:
     later: list[Callable[[CaseEvent], None]] = field(default_factory=list)  # writes that refer to the event
     was: ledger.Before | None = None  # the case's ledger facts before the move (none before the report)
     stored: list[Any] = field(default_factory=list)  # the photos' attachments, once written
-    loaded: dict[str, Any] | None = None  # the case's fields as read (``rows.snapshot``): only changes are written
+    loaded: dict[str, Any] | None = None  # the case's fields as read (``rows.snapshot``); None for a new case
 
     def enter(
         self,
@@ -186,10 +185,10 @@ STEP_CHANGES = ["completed_at", "person", "outcome", "on_time", "deadline", "ext
 def persist(move: Move, from_state: str) -> CaseEvent:
     """Write one decided move: the case, its steps, the event, the photos; notices go out after commit. One
     hand-written statement a row (``citymgmt.rows``): this is the busiest write path."""
-    if move.case.pk is None:
+    if move.loaded is None:
         rows.insert(move.case)
     else:
-        rows.update(move.case, rows.changed(move.case, move.loaded) if move.loaded else rows.writable(Case))
+        rows.update(move.case, rows.changed(move.case, move.loaded))  # only what the move changed
     for step in move.changed:
         rows.update(step, STEP_CHANGES)
     for step in move.opened:

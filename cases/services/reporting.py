@@ -28,7 +28,7 @@ from ..choices import SUPERVISOR_SOURCES, AttachmentKind, CaseSource, CaseState,
 from ..models import Case
 from ..numbering import next_number
 from ..workflow import TRANSITIONS, Action
-from .core import Move, World, acting_role, persist
+from .core import Move, World, acting_role, from_directory, persist
 
 
 def place(case: Case, location: Point | None, area: Organization | None) -> None:
@@ -150,9 +150,7 @@ def _create_case(
             idempotency_fingerprint=signed,
         )
         place(case, location, area)
-        case.district, case.street, case.community = map(  # type: ignore[assignment]
-            directory.organization, (case.district_id, case.street_id, case.community_id)
-        )
+        from_directory(case, "district", "street", "community")
         if not in_scope(actor, case.district) and not in_scope(actor, case.street):
             raise PermissionDenied(_("This lies outside your organization's area."))
         case.number = next_number(timezone.localtime(now).year)
