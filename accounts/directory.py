@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.contrib.auth.models import Group
 
@@ -37,6 +38,10 @@ class Tree:
         return self.roots == [root.pk]
 
     def command_center(self) -> Organization | None:
+        return self._command_center
+
+    @cached_property
+    def _command_center(self) -> Organization | None:
         centers = [o for o in self.by_pk.values() if o.kind == OrgKind.COMMAND_CENTER and o.is_active]
         return min(centers, key=lambda o: (o.depth, o.path), default=None)
 

@@ -152,7 +152,11 @@ def record(
     if now_facts == old_facts:
         return
     if connection.vendor == "postgresql":
-        _replace(_entry(case, at, None, now_keys, now_facts))
+        _replace(
+            {"case_id": case.pk, "valid_from": at, "valid_to": None, "reported_at": case.reported_at}
+            | now_keys
+            | now_facts
+        )
         return
     LedgerEntry.objects.filter(case=case, valid_to__isnull=True).update(valid_to=at)
     carried = LedgerEntry.objects.filter(case=case, valid_to=at).order_by("-pk").values("missed_by_id")[:1]
@@ -168,11 +172,11 @@ _REPLACE = (
 )
 
 
-def _replace(entry: LedgerEntry) -> None:
-    """Close the current version and insert the new one in one round trip (the state machine's hot path)."""
-    values = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in _WRITTEN]
-    with connection.cursor() as cursor:
-        cursor.execute(_REPLACE, [entry.valid_from, entry.case_id, *values])
+def _replace(entry: dict[str, Any]) -> None:
+    """Close the current version and insert the new one (its fields by attribute name) in one statement: the
+    state machine's hot path, so no model instance is made."""
+    values = [f.get_db_prep_save(entry[f.attname], connection) for f in _WRITTEN]
+    rows.execute(_REPLACE, [entry["valid_from"], entry["case_id"], *values])
 
 
 def chain(entries: Iterable[LedgerEntry]) -> list[LedgerEntry]:

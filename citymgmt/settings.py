@@ -111,6 +111,11 @@ if POSTGRES:
     # PostgreSQL's JIT compiles any query it guesses costly, which for a workbench's counts over the open cases
     # took 140 of 240 ms: the platform's queries are short and many, and answer faster without it.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+if POSTGRES and env.bool("DB_PREPARED_STATEMENTS", default=True):
+    # The state machine's statements (``citymgmt.rows``) are prepared once per connection from their second run
+    # on: planning was a third of PostgreSQL's time for a transition. Other queries bind on the client, as
+    # Django's default, and are never prepared. Turn off behind a pooler in transaction mode (PgBouncer).
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 1
 if POSTGRES and env.bool("DB_POOL", default=False):
     # Each web server process keeps a pool of open connections: a request takes one rather than opening its own
     # (with PostGIS's type lookups, about 20 ms: more than a report takes to write). Django's own pool

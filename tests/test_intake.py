@@ -8,7 +8,8 @@ from django.contrib.auth.models import update_last_login
 from django.contrib.gis.geos import Point
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import connection, connections, transaction
+from django.db import IntegrityError, connection, connections, transaction
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
@@ -16,10 +17,11 @@ from accounts import directory
 from accounts.scope import in_scope
 from cases.models import Case, CaseEvent, CaseStep
 from cases.numbering import next_number, set_last
-from cases.services import perform, report_case
+from cases.services import access_case, perform, report_case
 from citymgmt import memo, rows
 from classification.models import Category
 from demo.geometry import lonlat
+from gis.geocoding import locate
 from tests.lifecycle import garbage, new_case
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +153,47 @@ def test_rows_writes_a_new_row_as_the_orm_would(users, city):
     rows.insert(copy)  # a geometry, an auto_now
     stored = Case.objects.get(pk=copy.pk)
     assert stored.location.equals_exact(copy.location, 1e-9) and stored.updated_at >= case.updated_at
+
+
+def test_a_compiled_read_gives_what_the_orm_gives(users, city):
+    case = new_case(users, city)
+    perform(case_id=case.pk, action="send_verification", actor=users.intake_operator)
+    read = rows.Compiled(lambda: Case.objects.filter(pk=0))
+    (fast,) = read(case.pk)
+    slow = Case.objects.get(pk=case.pk)
+    assert {f.attname: getattr(fast, f.attname) for f in Case._meta.concrete_fields} == {
+        f.attname: getattr(slow, f.attname) for f in Case._meta.concrete_fields
+    }
+    assert not fast._state.adding and fast.category.pk == slow.category_id  # a model instance like any other
+    steps = rows.Compiled(lambda: CaseStep.objects.filter(case_id=0).order_by("entered_at", "pk"))
+    assert [s.pk for s in steps(case.pk)] == list(case.steps.order_by("entered_at", "pk").values_list("pk", flat=True))
+    assert read(0) == []
+
+
+def test_writes_sent_together_arrive_with_their_keys_or_not_at_all(users, city):
+    case = new_case(users, city)
+    first = CaseEvent(case=case, action="note", actor=users.intake_operator, at=case.reported_at)
+    second = CaseEvent(case=case, action="note", actor=users.intake_operator, at=case.reported_at, note="2")
+    with CaptureQueriesContext(connection) as queries, rows.together():
+        rows.insert(first)
+        rows.insert(second)
+        assert first.pk is None and not queries.captured_queries  # nothing sent yet
+    assert len(queries.captured_queries) == 2 and second.pk > first.pk
+    assert CaseEvent.objects.get(pk=second.pk).note == "2"
+    clash = Case(**{f.attname: getattr(case, f.attname) for f in Case._meta.concrete_fields if not f.primary_key})
+    lost = CaseEvent(case=case, action="lost", actor=users.intake_operator, at=case.reported_at)
+    with pytest.raises(IntegrityError), transaction.atomic(), rows.together():  # the case's number is taken
+        rows.insert(lost)
+        rows.insert(clash)
+    assert not CaseEvent.objects.filter(action="lost").exists()
+
+
+@pytest.mark.parametrize("key", ["abc", "-1", 0, 2**70, None, "1.5"])
+def test_a_case_key_that_cannot_be_one_is_not_found(users, city, key):
+    with pytest.raises(Http404):
+        access_case(users.dispatcher, key)
+
+
+def test_a_point_in_another_reference_system_finds_the_same_grid(city):
+    point = Point(*lonlat(50.5, 50.5), srid=4326)
+    assert locate(point.transform(3857, clone=True)).grid == locate(point).grid

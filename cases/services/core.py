@@ -38,18 +38,37 @@ from ..worktime import current_calendar
 def access_case(actor: User, case_id: int, *, lock: bool = False) -> Case:
     """The case if ``actor`` may see it (404 otherwise, so that other areas' cases are not even confirmed).
     The case's category and organizations come from the process's directories, not from joins."""
-    cases = Case.objects.select_for_update() if lock else Case.objects.all()
-    case: Case | None
-    try:
-        case = cases.get(pk=case_id)
-    except (Case.DoesNotExist, ValueError, TypeError):
-        case = None
+    key = _case_key(case_id)
+    found: list[Case] = (LOCKED_CASE if lock else CASE)(key) if key is not None else []
+    case = found[0] if found else None
     if case is None or not Case.objects.shows(actor, case):
         raise Http404(_("No such case in your area."))
     if category := catalogue.categories().get(case.category_id):  # else read when needed (one made just now)
         case.category = category
     from_directory(case, "district", "street", "assignee", "platform")
     return case
+
+
+CASE = rows.Compiled(lambda: Case.objects.filter(pk=0))
+LOCKED_CASE = rows.Compiled(lambda: Case.objects.select_for_update().filter(pk=0))
+STEPS = rows.Compiled(lambda: CaseStep.objects.filter(case_id=0).order_by("entered_at", "pk"))
+
+
+def _case_key(value: object) -> int | None:
+    """A case's primary key as given in a URL, a form or a call; None where it cannot be one."""
+    try:
+        key = int(value)  # type: ignore[call-overload]
+    except (ValueError, TypeError):
+        return None
+    return key if 0 < key < 2**63 else None
+
+
+def steps_of(case: Case) -> list[CaseStep]:
+    """Every step of ``case``, oldest first, each knowing its case."""
+    steps = STEPS(case.pk)
+    for step in steps:
+        step.case = case
+    return steps
 
 
 def from_directory(case: Case, *names: str) -> None:
@@ -184,24 +203,25 @@ STEP_CHANGES = ["completed_at", "person", "outcome", "on_time", "deadline", "ext
 
 def persist(move: Move, from_state: str) -> CaseEvent:
     """Write one decided move: the case, its steps, the event, the photos; notices go out after commit. One
-    hand-written statement a row (``citymgmt.rows``): this is the busiest write path."""
+    hand-written statement a row (``citymgmt.rows``), sent together: this is the busiest write path."""
     if move.loaded is None:
-        rows.insert(move.case)
-    else:
-        rows.update(move.case, rows.changed(move.case, move.loaded))  # only what the move changed
-    for step in move.changed:
-        rows.update(step, STEP_CHANGES)
-    for step in move.opened:
-        rows.insert(step)
+        rows.insert(move.case)  # the rest refers to its key
     event = move.event(from_state)
-    rows.insert(event)
-    for write in move.later:
+    with rows.together():  # on PostgreSQL, one round trip
+        if move.loaded is not None:
+            rows.update(move.case, rows.changed(move.case, move.loaded))  # only what the move changed
+        for step in move.changed:
+            rows.update(step, STEP_CHANGES)
+        for step in move.opened:
+            rows.insert(step)
+        rows.insert(event)
+        ledger.record(move.case, move.steps, move.now, was=move.was, missed_by_id=move.data.get("missed_by"))
+        for organization, user, kind, message in move.notices:
+            notify(case=move.case, organization=organization, user=user, kind=kind, message=message)
+    for write in move.later:  # these refer to the event's key
         write(event)
-    ledger.record(move.case, move.steps, move.now, was=move.was, missed_by_id=move.data.get("missed_by"))
     if move.photos:
         move.stored = store_photos(move.case, event, move.photos, move.actor)
-    for organization, user, kind, message in move.notices:
-        notify(case=move.case, organization=organization, user=user, kind=kind, message=message)
     transaction.on_commit(partial(announce, move.case, move.action))  # the wall screens
     return event
 
@@ -279,7 +299,7 @@ def perform(
             action=action,
             now=now or timezone.now(),
             world=World(),
-            steps=list(case.steps.order_by("entered_at", "pk")),
+            steps=steps_of(case),
             note=note,
             photos=list(photos),
             loaded=rows.snapshot(case),
