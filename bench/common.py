@@ -116,7 +116,7 @@ SERVER_ENV = {
     "REDIS_URL": "redis://127.0.0.1:6379/11",
     "SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback: no redirect, cookies sent without TLS
     "SECURE_COOKIES": "false",
-    "DB_POOL": "true",
+    "DB_CONN_MAX_AGE": "300",  # as docker-compose's web: each sync worker keeps its connection
 }
 
 

@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Cases and reference data")
-
-    def ready(self):
-        from . import signals  # noqa: F401

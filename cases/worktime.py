@@ -16,21 +16,18 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import logging
-import time
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 
+from citymgmt.memo import Memo
 from classification.choices import LimitUnit
 
-from .models import CalendarDay, WorkSchedule
+from .models import CalendarDay, WorkPeriod, WorkSchedule
 
 Period = tuple[dt.time, dt.time]
 DEFAULT_PERIODS: tuple[Period, ...] = ((dt.time(8), dt.time(12)), (dt.time(14), dt.time(18)))
@@ -149,11 +146,6 @@ class WorkCalendar:
 
 # --- the calendar kept in the database --------------------------------------------------------------------
 
-_VERSION_KEY = "worktime:version"
-UNCACHED_RELOAD_SECONDS = 60
-log = logging.getLogger(__name__)
-_loaded: dict[str, Any] = {"version": None, "calendar": None}
-
 
 def load_calendar() -> WorkCalendar:
     overrides = dict(CalendarDay.objects.values_list("date", "is_workday"))
@@ -164,28 +156,9 @@ def load_calendar() -> WorkCalendar:
     return WorkCalendar(overrides, schedules or [(dt.date.min, DEFAULT_PERIODS)])
 
 
-def current_calendar() -> WorkCalendar:
-    """The calendar from the database, cached per process until any override or schedule changes (the
-    shared cache holds the version). Without the cache, it is reloaded once a minute at most."""
-    try:
-        version = cache.get_or_set(_VERSION_KEY, 1)
-    except Exception:  # the cache (Redis) is down: the database is the record
-        log.warning("cache unavailable: the working calendar is reloaded from the database", exc_info=True)
-        version = ("no cache", int(time.monotonic() // UNCACHED_RELOAD_SECONDS))
-    if _loaded["version"] != version or _loaded["calendar"] is None:
-        _loaded["calendar"], _loaded["version"] = load_calendar(), version
-    return _loaded["calendar"]
-
-
-def invalidate_calendar() -> None:
-    _loaded["calendar"] = None
-    try:
-        try:
-            cache.incr(_VERSION_KEY)
-        except ValueError:  # key absent or evicted
-            cache.set(_VERSION_KEY, 2)
-    except Exception:  # other processes notice within a minute once the cache is back, or reload then
-        log.warning("cache unavailable: other processes reload the calendar later", exc_info=True)
+# The calendar from the database, kept per process until an override or a schedule changes anywhere
+# (``citymgmt.memo``): every report and transition counts its deadlines with it.
+current_calendar: Memo[WorkCalendar] = Memo(load_calendar, CalendarDay, WorkSchedule, WorkPeriod)
 
 
 def day_range(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:

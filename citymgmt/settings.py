@@ -116,6 +116,10 @@ if POSTGRES and env.bool("DB_PREPARED_STATEMENTS", default=True):
     # on: planning was a third of PostgreSQL's time for a transition. Other queries bind on the client, as
     # Django's default, and are never prepared. Turn off behind a pooler in transaction mode (PgBouncer).
     DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 1
+if POSTGRES and env.int("DB_CONN_MAX_AGE", default=0):
+    # A sync worker serves one request at a time: it keeps its one connection between requests (checked
+    # before reuse) rather than opening one, or taking one from a pool that PostGIS sets up again each time.
+    DATABASES["default"].update({"CONN_MAX_AGE": env.int("DB_CONN_MAX_AGE"), "CONN_HEALTH_CHECKS": True})
 if POSTGRES and env.bool("DB_POOL", default=False):
     # Each web server process keeps a pool of open connections: a request takes one rather than opening its own
     # (with PostGIS's type lookups, about 20 ms: more than a report takes to write). Django's own pool

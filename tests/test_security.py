@@ -9,7 +9,7 @@ import sys
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
@@ -21,6 +21,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import AuditEvent
 from citymgmt import memo
+from citymgmt.authentication import UserThrottle
 from demo.organizations import DEMO_PASSWORD
 
 from .conftest import PASSWORD
@@ -183,3 +184,19 @@ def test_check_deploy_is_clean_in_the_production_profile(tmp_path):
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_an_api_user_over_the_rate_is_refused_and_told_how_long_to_wait(users, monkeypatch):
+    monkeypatch.setattr(UserThrottle, "THROTTLE_RATES", {"user": "3/min"})
+    cache.clear()
+    api = APIClient()
+    api.force_authenticate(users.dispatcher)
+    assert [api.get("/api/gis/areas/").status_code for _ in range(5)] == [200, 200, 200, 429, 429]
+    refused = api.get("/api/gis/areas/")
+    assert refused.status_code == 429 and 55 <= int(refused["Retry-After"]) <= 61
+    other = APIClient()
+    other.force_authenticate(users.district_operator)  # each user has a rate of their own
+    assert other.get("/api/gis/areas/").status_code == 200
+    # the refused requests were not counted: the three that passed are all the set holds
+    redis = caches["default"]._cache.get_client(write=True)
+    assert [redis.zcard(key) for key in redis.keys("*throttle_user_*")] in ([3, 1], [1, 3])

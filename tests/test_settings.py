@@ -100,8 +100,27 @@ def test_s3_compatible_photo_storage_by_configuration(tmp_path):
 
 
 @pytest.mark.django_db
-def test_web_workers_keep_a_pool_of_connections():
-    """docker-compose's web service sets DB_POOL: its connections are taken from a pool, not opened per request."""
+def test_web_workers_keep_their_connection_between_requests():
+    """docker-compose's web service sets DB_CONN_MAX_AGE: a sync worker opens its connection once."""
+    assert 'DB_CONN_MAX_AGE: "300"' in (ROOT / "docker-compose.yml").read_text()
+    script = (
+        "import django; django.setup(); from django.db import connection; "
+        "from django.core.signals import request_started, request_finished; pids = set()\n"
+        "for _ in range(5):\n"
+        "    request_started.send(None); connection.ensure_connection(); "
+        "pids.add(connection.connection.info.backend_pid); request_finished.send(None)\n"
+        "print(len(pids))"
+    )
+    url = f"postgis://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}"
+    kept = run(["-c", script], DATABASE_URL=url, SECRET_KEY="x", DB_CONN_MAX_AGE="300")
+    opened_each_time = run(["-c", script], DATABASE_URL=url, SECRET_KEY="x")
+    assert kept.returncode == 0, kept.stderr
+    assert (kept.stdout.split(), opened_each_time.stdout.split()) == (["1"], ["5"])
+
+
+@pytest.mark.django_db
+def test_a_threaded_server_can_take_connections_from_a_pool():
+    """DB_POOL: connections are taken from a pool, not opened per request."""
     script = (
         "import django; django.setup(); from django.db import connection; "
         "[connection.ensure_connection() or connection.close() for _ in range(5)]; "
