@@ -122,7 +122,7 @@ SERVER_ENV = {
 
 @contextlib.contextmanager
 def web_server(port: int, workers: int, *options: str, **env: str):
-    """gunicorn as docker-compose's ``web`` runs it (pooled connections, Redis) on the benchmark database,
+    """gunicorn as docker-compose's ``web`` runs it (each worker keeps its connection, Redis) on the benchmark database,
     answering on loopback ``port`` for the duration of the block."""
     from http.client import HTTPConnection
 
