@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/load.py [--users 300] [--seconds 60] [--workers 5]
 
-Starts gunicorn (as docker-compose's ``web``: a pool of workers, each worker keeping its connection, Redis), gives supervisors
-API tokens, runs bench/locustfile.py headless with USERS simulated people (three staff on the web for two
+Starts gunicorn (as docker-compose's ``web``: a pool of workers, each keeping its connection, Redis), gives
+supervisors API tokens, runs bench/locustfile.py headless with USERS simulated people (three staff on the web for two
 supervisors reporting with photos), then prints locust's table: requests per second, median and p95 per kind of
 request, failures; with the machine's load before and after. Reports made are removed afterwards.
 """
