@@ -1,11 +1,12 @@
 """Reports over real HTTP: ``POST /api/cases/`` from concurrent clients against the production web server.
 
-    .venv/bin/python bench/intake.py [--clients 16] [--seconds 20] [--workers 5] [--worker-class sync]
+    .venv/bin/python bench/intake.py [--clients 16] [--seconds 20] [--workers 5] [--worker-class sync] [--full]
 
 Starts gunicorn as docker-compose's ``web`` service does (Redis for the cache, the rate limits and the wall
 screens' channel layer), gives 64 of the demo's supervisors API tokens, then runs the clients in two
 processes, each client posting reports (a point in a random grid, a category, an idempotency key) one after
-another for the given time. Prints reports per second, the median and p95 of the answer time, the machine's
+another for the given time, asking for a receipt (``Prefer: return=minimal``) as the field app does, or with
+``--full`` for the whole case. Prints reports per second, the median and p95 of the answer time, the machine's
 load, and the floors measured in the same run: single-row INSERTs into the case table (with all its indexes),
 each committed on its own as a report is, and all in one transaction.
 """
@@ -24,7 +25,7 @@ from common import prepare, quantiles, remove_cases_after, settle, uptime, web_s
 PORT = 8771
 
 
-def client_process(tokens, points, categories, seconds, threads, results):
+def client_process(tokens, points, categories, seconds, threads, results, prefer):
     def client(index):
         rng = random.Random(index)
         token = tokens[index % len(tokens)]
@@ -46,7 +47,7 @@ def client_process(tokens, points, categories, seconds, threads, results):
                 "Authorization": f"Token {token}",
                 "Content-Type": "application/json",
                 "Idempotency-Key": uuid.uuid4().hex,
-            }
+            } | prefer
             start = time.perf_counter()
             try:
                 connection.request("POST", "/api/cases/", body, headers)
@@ -106,6 +107,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=5)
     parser.add_argument("--worker-class", default="sync")
+    parser.add_argument("--full", action="store_true", help="answers with the whole case, not a receipt")
     args = parser.parse_args()
     prepare()
 
@@ -122,6 +124,7 @@ def main() -> None:
     categories = list(Category.objects.filter(is_active=True).values_list("pk", flat=True))
     before = Case.objects.order_by("-pk").values_list("pk", flat=True).first()
 
+    prefer = {} if args.full else {"Prefer": "return=minimal"}
     threads = ["--threads", "4"] if args.worker_class == "gthread" else []
     with web_server(PORT, args.workers, "-k", args.worker_class, *threads, API_USER_RATE="100000/min"):
         settle()
@@ -132,7 +135,7 @@ def main() -> None:
         for seconds in (3, args.seconds):
             processes = [
                 multiprocessing.Process(
-                    target=client_process, args=(tokens, points, categories, seconds, share, results)
+                    target=client_process, args=(tokens, points, categories, seconds, share, results, prefer)
                 )
                 for share in shares
             ]
@@ -147,7 +150,9 @@ def main() -> None:
     median, p95 = quantiles(times)
     one_by_one, in_one = floors()
     rate = len(times) / args.seconds
+    answer = "the whole case" if args.full else "a receipt"
     print(f"server: gunicorn -w {args.workers} -k {args.worker_class}; {args.clients} clients, {args.seconds:.0f} s")
+    print(f"answered with {answer}")
     print(f"reports: {len(times):,} created, {errors} failed; {rate:.1f} reports/s")
     print(f"answer time: median {median:.1f} ms, p95 {p95:.1f} ms")
     print(

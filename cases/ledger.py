@@ -113,10 +113,13 @@ def version(case: Case, steps: Sequence[CaseStep], at: dt.datetime, missed_by_id
     return _entry(case, at, missed_by_id, keys(case), facts(case, steps))
 
 
+def _row(case: Case, at: dt.datetime, case_keys: dict, case_facts: dict) -> dict[str, Any]:
+    """A version's fields by attribute name, but for the case and the missed-by supervisor."""
+    return {"valid_from": at, "reported_at": case.reported_at, **case_keys, **case_facts}
+
+
 def _entry(case: Case, at: dt.datetime, missed_by_id: Any, case_keys: dict, case_facts: dict) -> LedgerEntry:
-    return LedgerEntry(
-        case=case, valid_from=at, reported_at=case.reported_at, missed_by_id=missed_by_id, **case_keys, **case_facts
-    )
+    return LedgerEntry(case=case, missed_by_id=missed_by_id, **_row(case, at, case_keys, case_facts))
 
 
 def same(entry: LedgerEntry, other: LedgerEntry) -> bool:
@@ -152,11 +155,7 @@ def record(
     if now_facts == old_facts:
         return
     if connection.vendor == "postgresql":
-        _replace(
-            {"case_id": case.pk, "valid_from": at, "valid_to": None, "reported_at": case.reported_at}
-            | now_keys
-            | now_facts
-        )
+        _replace({"case_id": case.pk, "valid_to": None, **_row(case, at, now_keys, now_facts)})
         return
     LedgerEntry.objects.filter(case=case, valid_to__isnull=True).update(valid_to=at)
     carried = LedgerEntry.objects.filter(case=case, valid_to=at).order_by("-pk").values("missed_by_id")[:1]

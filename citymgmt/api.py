@@ -58,6 +58,12 @@ def validated(serializer_class, data, request=None) -> dict:
         serializer._context = {}
 
 
+def prefers_minimal(request) -> bool:
+    """Whether the request says ``Prefer: return=minimal`` (RFC 7240): answer a write with a short receipt."""
+    preferences = request.headers.get("Prefer", "").split(",")
+    return any(p.split(";")[0].replace(" ", "").lower() == "return=minimal" for p in preferences)
+
+
 def exception_handler(exc, context):
     if isinstance(exc, Conflict):
         return Response({"detail": exc.message, "code": exc.code, "state": exc.state}, status=exc.status)

@@ -36,7 +36,9 @@ def report(client, category=None, **extra):
         "longitude": lon,
         "latitude": lat,
     }
-    return client.post("/api/cases/", body | extra, format="json", HTTP_IDEMPOTENCY_KEY=extra.pop("key", "k1"))
+    headers = {name: extra.pop(name) for name in list(extra) if name.startswith("HTTP_")}
+    key = extra.pop("key", "k1")
+    return client.post("/api/cases/", body | extra, format="json", HTTP_IDEMPOTENCY_KEY=key, **headers)
 
 
 def test_a_report_is_answered_from_what_was_written_in_a_few_statements(
@@ -58,6 +60,32 @@ def test_a_report_is_answered_from_what_was_written_in_a_few_statements(
     assert answer.json() == client.get(f"/api/cases/{answer.json()['id']}/").json()
     again = report(client, key="k2")  # a retry finds the first case through the key's constraint
     assert again.status_code == 200 and again.json()["number"] == answer.json()["number"]
+
+
+RECEIPT = {"id", "number", "state", "state_display", "stage_deadline", "handling_deadline", "reported_at"}
+
+
+def test_a_sender_that_prefers_a_receipt_gets_one_without_anything_read_back(users, city):
+    client = APIClient()
+    client.force_authenticate(users.supervisor)
+    minimal = {"HTTP_PREFER": "respond-async, return = minimal"}
+    answer = report(client, key="r1", **minimal)
+    assert answer.status_code == 201 and answer["Preference-Applied"] == "return=minimal"
+    full = client.get(f"/api/cases/{answer.json()['id']}/").json()
+    assert set(answer.json()) == RECEIPT and answer.json() == {k: full[k] for k in RECEIPT}
+    again = report(client, key="r1", **minimal)  # a retry: the same receipt
+    assert again.status_code == 200 and again.json() == answer.json()
+    assert "events" in report(client, key="r2").json()  # no preference: the whole case, as before
+
+    desk = APIClient()
+    desk.force_authenticate(users.intake_operator)
+    url = f"/api/cases/{answer.json()['id']}/send_verification/"
+    with CaptureQueriesContext(connection) as queries:
+        moved = desk.post(url, {}, format="json", HTTP_IDEMPOTENCY_KEY="a1", **minimal)
+    assert moved.status_code == 200 and set(moved.json()) == RECEIPT and moved.json()["state"] == "verifying"
+    assert not [q for q in queries.captured_queries if "cases_attachment" in q["sql"]]
+    retried = desk.post(url, {}, format="json", HTTP_IDEMPOTENCY_KEY="a1", **minimal)
+    assert retried.status_code == 200 and retried.json()["state"] == "verifying"
 
 
 def test_a_retry_gets_its_case_even_where_a_new_report_would_now_be_refused(users, city):

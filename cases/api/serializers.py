@@ -67,6 +67,17 @@ class CaseListSerializer(serializers.ModelSerializer):
         ]
 
 
+class CaseReceiptSerializer(serializers.ModelSerializer):
+    """The answer to a report or an action under ``Prefer: return=minimal``: what its sender keeps (the number,
+    where the case stands and its deadlines), built from the case in hand without reading anything back."""
+
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = Case
+        fields = ["id", "number", "state", "state_display", "stage_deadline", "handling_deadline", "reported_at"]
+
+
 class EventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.get_full_name", default=None)
     actor_organization = serializers.CharField(source="actor_organization.name", default=None)

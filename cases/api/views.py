@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from accounts.api import ScopedViewSet
 from accounts.models import Organization
-from citymgmt.api import represent, validated
+from citymgmt.api import prefers_minimal, represent, validated
 from citymgmt.caching import cached
 from citymgmt.paging import CasePagination
 from gis.api.views import parse_bbox
@@ -32,6 +32,7 @@ from .serializers import (
     CaseCreateSerializer,
     CaseDetailSerializer,
     CaseListSerializer,
+    CaseReceiptSerializer,
     DecisionCreateSerializer,
     DecisionSerializer,
     FollowUpSerializer,
@@ -40,6 +41,16 @@ from .serializers import (
 CASE_LAYER_LIMIT = 20_000
 CLUSTER_BELOW = 15  # zoom levels below street level get clusters rather than points
 MAP_POINTS = 2_000  # a view with more cases than this gets clusters too
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key", str, OpenApiParameter.HEADER, description="A retry with the same key answers the case again."
+)
+PREFER = OpenApiParameter(
+    "Prefer",
+    str,
+    OpenApiParameter.HEADER,
+    enum=["return=minimal"],
+    description="return=minimal: answer with a receipt (id, number, state, deadlines) instead of the whole case.",
+)
 LAYER_SECONDS = 30  # how long a layer's counts per grid are reused (a new case shows on the clusters within it)
 
 
@@ -72,14 +83,21 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     def retrieve(self, request, pk=None):
         return Response(represent(CaseDetailSerializer, self.get_object(), request))
 
-    def detail_response(self, request, pk, status_code=status.HTTP_200_OK):
-        case = get_object_or_404(self.get_queryset(), pk=pk)
+    def answer(self, request, case, status_code=status.HTTP_200_OK, *, as_reported=False):
+        """The case after a write: a receipt when the request prefers ``return=minimal``, else the full detail,
+        from what the report wrote (``as_reported``) or read again."""
+        if prefers_minimal(request):
+            response = Response(represent(CaseReceiptSerializer, case, request), status=status_code)
+            response["Preference-Applied"] = "return=minimal"
+            return response
+        if not as_reported:
+            case = get_object_or_404(self.get_queryset(), pk=case.pk)
         return Response(represent(CaseDetailSerializer, case, request), status=status_code)
 
     @extend_schema(
         request=CaseCreateSerializer,
         responses={201: CaseDetailSerializer, 200: CaseDetailSerializer},
-        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)],
+        parameters=[IDEMPOTENCY_KEY, PREFER],
     )
     def create(self, request):
         data = dict(validated(CaseCreateSerializer, request.data, request))
@@ -97,8 +115,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
             **data,
         )
         if not created:  # a retry: the case as it stands now
-            return self.detail_response(request, case.pk)
-        return Response(represent(CaseDetailSerializer, as_written(case), request), status=status.HTTP_201_CREATED)
+            return self.answer(request, case)
+        return self.answer(request, as_written(case), status.HTTP_201_CREATED, as_reported=True)
 
 
 def as_written(case: Case) -> Case:
@@ -117,6 +135,7 @@ def _make_action(name):
     @extend_schema(
         request=serializer_class,
         responses={200: CaseDetailSerializer},
+        parameters=[IDEMPOTENCY_KEY, PREFER],
         summary=str(TRANSITIONS[name].label),
         description=f"Allowed in states: {', '.join(TRANSITIONS[name].sources)}; "
         f"roles: {', '.join(TRANSITIONS[name].roles)}; "
@@ -127,15 +146,14 @@ def _make_action(name):
         key = request.headers.get("Idempotency-Key", "")[:64]
         case = access_case(request.user, pk)
         if key and already_taken(case, request.user, key):  # a retry from a phone's queue: done already
-            return self.detail_response(request, case.pk)
+            return self.answer(request, case)
         authorize(TRANSITIONS[name], request.user, case)  # 403 or 409 before the input
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         params = dict(serializer.validated_data)
         files = request.FILES.getlist("photos") if hasattr(request, "FILES") else []
         params["photos"] = check_photos(files or params.get("photos", []), TRANSITIONS[name].photo_kind)
-        case = perform(case_id=pk, action=name, actor=request.user, client_key=key, **params)
-        return self.detail_response(request, case.pk)
+        return self.answer(request, perform(case_id=pk, action=name, actor=request.user, client_key=key, **params))
 
     handler.__name__ = f"action_{name}"
     return drf_action(detail=True, methods=["post"], url_path=name, url_name=name, serializer_class=serializer_class)(

@@ -57,7 +57,8 @@
       if (!id) return null;  // its patrol has not reached the server yet
       url = url.replace("{patrol}", id);
     }
-    const headers = { Authorization: `Token ${token}`, "Idempotency-Key": item.key };
+    // return=minimal: the phone keeps only the case's number, so the server need not send the whole case back
+    const headers = { Authorization: `Token ${token}`, "Idempotency-Key": item.key, Prefer: "return=minimal" };
     let payload;
     if (item.json) {
       headers["Content-Type"] = "application/json";
