@@ -4,6 +4,10 @@ Pushes leave through one event loop per process, in a thread of its own, in the 
 request that made them does not wait for Redis, and the channel layer keeps its connections (a fresh loop
 per push, as ``async_to_sync`` makes one, would open new ones each time). A push lost to an outage is
 logged; the screens and workbenches catch up at their next refresh or reconnection.
+
+A group gets at most one message every ``GATHER`` seconds from a process: pushes made meanwhile travel
+together (``event.batch``), in order, and the consumers hand them to the browser one by one. A lone push
+leaves at once; at hundreds of reports a second, each process sends a few messages a second, not hundreds.
 """
 
 import asyncio
@@ -14,6 +18,8 @@ import threading
 from channels.layers import get_channel_layer
 
 log = logging.getLogger(__name__)
+
+GATHER = 0.05  # seconds
 
 
 class Outbox:
@@ -45,14 +51,33 @@ class Outbox:
         self.pid = os.getpid()
 
     async def _deliver(self) -> None:
-        layer = get_channel_layer()
+        layer, loop, queue = get_channel_layer(), asyncio.get_running_loop(), self.queue
+        sent = -GATHER
         while True:
-            groups, payload = await self.queue.get()  # type: ignore[union-attr]
-            for group in groups:
+            pushes = [await queue.get()]  # type: ignore[union-attr]
+            await asyncio.sleep(sent + GATHER - loop.time())  # (at once if the last sending was long enough ago)
+            while not queue.empty():  # type: ignore[union-attr]
+                pushes.append(queue.get_nowait())  # type: ignore[union-attr]
+            sent = loop.time()
+            for group, message in messages(pushes).items():
                 try:
-                    await layer.group_send(group, {"type": "event.message", "payload": payload})
+                    await layer.group_send(group, message)
                 except Exception:
                     log.exception("push to %s failed", group)
+
+
+def messages(pushes: list[tuple[list[str], dict]]) -> dict[str, dict]:
+    """One channel-layer message per group for pushes made together, their payloads in order."""
+    payloads: dict[str, list[dict]] = {}
+    for groups, payload in pushes:
+        for group in groups:
+            payloads.setdefault(group, []).append(payload)
+    return {
+        group: {"type": "event.message", "payload": each[0]}
+        if len(each) == 1
+        else {"type": "event.batch", "payloads": each}
+        for group, each in payloads.items()
+    }
 
 
 outbox = Outbox()

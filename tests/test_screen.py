@@ -13,7 +13,9 @@ from django.utils import timezone
 from cases.choices import CaseSource
 from cases.services import perform
 from evaluation import live
-from web.consumers import ScreenConsumer
+from notifications import realtime
+from notifications.realtime import user_group
+from web.consumers import ScreenConsumer, UserEventsConsumer
 
 from .lifecycle import new_case
 
@@ -114,3 +116,23 @@ async def test_an_idle_screen_stays_connected_past_the_layers_blocking_read(user
     moved = await screen.receive_json_from(timeout=5)
     assert moved["kind"] == "case" and moved["action"] == "report"
     await screen.disconnect()
+
+
+async def test_pushes_made_together_travel_as_one_message_and_arrive_one_by_one_in_order(users):
+    socket = WebsocketCommunicator(UserEventsConsumer.as_asgi(), "/ws/events/")
+    socket.scope["user"] = users.dispatcher
+    assert (await socket.connect())[0]
+    group = user_group(users.dispatcher.pk)
+    assert realtime.messages([([group], {"n": 0})]) == {group: {"type": "event.message", "payload": {"n": 0}}}
+    together = realtime.messages([([group, "other"], {"n": 1}), ([group], {"n": 2})])
+    assert together[group] == {"type": "event.batch", "payloads": [{"n": 1}, {"n": 2}]}
+    assert together["other"]["payload"] == {"n": 1}
+
+    def burst():
+        for n in range(20):
+            realtime.push(group, {"n": n})
+
+    await sync_to_async(burst)()
+    received = [await socket.receive_json_from(timeout=5) for _ in range(20)]
+    assert received == [{"n": n} for n in range(20)]
+    await socket.disconnect()

@@ -31,6 +31,10 @@ class UserEventsConsumer(AsyncJsonWebsocketConsumer):
     async def event_message(self, event):
         await self.send_json(event["payload"])
 
+    async def event_batch(self, event):
+        for payload in event["payloads"]:
+            await self.send_json(payload)
+
 
 class ScreenConsumer(AsyncJsonWebsocketConsumer):
     """A wall screen (the city's, or a district's): the whole state when it connects — so also after every
@@ -70,7 +74,11 @@ class ScreenConsumer(AsyncJsonWebsocketConsumer):
                 task.cancel()
 
     async def event_message(self, event):
-        await self.send_json(event["payload"])
+        await self.event_batch({"payloads": [event["payload"]]})
+
+    async def event_batch(self, event):
+        for payload in event["payloads"]:
+            await self.send_json(payload)
         for name in self.AFTER:
             self.refresh(name)
 
