@@ -33,6 +33,15 @@ def scope_root(user: User) -> Organization | None:
     return org.scope_root
 
 
+def scope_key(user: User) -> str:
+    """What the user's scope is named by in a shared cache key: users with the same scope root see the same rows."""
+    try:
+        root = scope_root(user)
+    except PermissionDenied:
+        return "none"
+    return "all" if root is UNRESTRICTED else str(root.pk)
+
+
 def restrict(queryset: models.QuerySet[M], user: User, *org_fields: str) -> models.QuerySet[M]:
     """Rows of ``queryset`` that ``user`` may see.
 

@@ -1,12 +1,11 @@
 """Reads for the web shell: which workbench a user lands on and what it shows."""
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.choices import OrgKind, Role
 from accounts.models import Organization, User
-from accounts.scope import scope_root
+from accounts.scope import scope_key
 from cases.choices import OPEN_STATES, CaseState
 from citymgmt.caching import cached
 
@@ -43,11 +42,9 @@ def unit_load(user: User, limit: int = 15) -> list[Organization]:
     """Handling units (and district platforms) in scope with their open cases and those late at them (handling
     overdue), busiest first; counted once every ``UNIT_LOAD_SECONDS`` for each area (every desk of the city
     shares one count over its open cases: a ranking to watch, not a queue to work from)."""
-    try:
-        root = scope_root(user)
-    except PermissionDenied:
+    area = scope_key(user)
+    if area == "none":
         return []
-    area = "all" if root is None else root.pk
     return cached(f"unit-load:{area}:{limit}", lambda: list(_unit_load(user, limit)), UNIT_LOAD_SECONDS)
 
 

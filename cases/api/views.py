@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from accounts.api import ScopedViewSet
 from accounts.models import Organization
+from accounts.scope import scope_key
 from citymgmt.api import prefers_minimal, represent, validated
 from citymgmt.caching import cached
 from citymgmt.paging import CasePagination
@@ -250,10 +251,12 @@ class CaseLayerView(APIView):
     def clustered(cases, zoom: int, request) -> Response:
         """Below street level (or where a view holds more than ``MAP_POINTS``) the cases are counted per grid in
         the database and gathered into squares of the screen here: a city of a million cases is a few hundred
-        points. The counts per grid are kept ``LAYER_SECONDS`` for the user and the filters, so that zooming
-        and panning regroup them without counting again."""
+        points. The counts per grid are kept ``LAYER_SECONDS`` for the filters and shared by everyone with the
+        same scope (for a ``queue``, which is the user's own, by the user), so that zooming and panning regroup
+        them without counting again, and a room of desks opening the map counts once."""
         params = sorted((k, v) for k, v in request.query_params.lists() if k not in ("zoom", "limit"))
-        key = f"case-layer:{request.user.pk}:{hashlib.sha1(repr(params).encode()).hexdigest()}"
+        whose = f"user-{request.user.pk}" if "queue" in request.query_params else scope_key(request.user)
+        key = f"case-layer:{whose}:{hashlib.sha1(repr(params).encode()).hexdigest()}"
         counts = cached(
             key,
             lambda: list(
