@@ -121,6 +121,10 @@ class Queue:
         }[self.name]
 
 
+# Queues whose cases are the same for everyone with the same scope (``Queue.q`` reads nothing of the user):
+# what is counted for one of them may be shared with them all.
+SCOPE_WIDE_QUEUES = frozenset({"intake", "register", "dispatch", "send_check", "close", "parked", "returned", "open"})
+
 CENTER = (Role.DISPATCHER, Role.SHIFT_LEADER, Role.INTAKE_OPERATOR, Role.LEADER, Role.ADMINISTRATOR)
 QUEUES = [
     Queue("intake", _("To accept"), (Role.INTAKE_OPERATOR,)),

@@ -109,9 +109,15 @@ def test_case_layer_gathers_cases_into_clusters_below_street_level(users, city, 
     assert body["clustered"] and body["total"] == 4 and counts == [(1, 1), (3, 0)]  # a square ≈ 600 m
     assert layer(users.dispatcher, zoom=4)[1] == [(4, 1)]  # the whole test city in one square
     assert layer(users.district_operator, zoom=14)[1] == [(3, 0)]  # scoped
-    with CaptureQueriesContext(connection) as queries:  # the same scope: the dispatcher's count is shared
+    assert layer(users.dispatcher, zoom=14, queue="open")[1] == [(1, 1), (3, 0)]
+    with CaptureQueriesContext(connection) as queries:  # the same scope: the dispatcher's counts are shared
         assert layer(users.intake_operator, zoom=14)[1] == [(1, 1), (3, 0)]
+        assert layer(users.intake_operator, zoom=14, queue="open")[1] == [(1, 1), (3, 0)]
     assert not [q for q in queries.captured_queries if "cases_case" in q["sql"]]
+    layer(users.dispatcher, zoom=14, queue="overdue")
+    with CaptureQueriesContext(connection) as queries:  # a queue of one's own (late work) is counted for one
+        layer(users.intake_operator, zoom=14, queue="overdue")
+    assert [q for q in queries.captured_queries if "cases_case" in q["sql"]]
     assert layer(users.dispatcher, zoom=14, area=city.d2.pk)[1] == [(1, 1)]  # filtered like the list
     points = client(users.dispatcher).get("/api/gis/cases/", {"zoom": 15, "in_bbox": box(0, 0, 2, 1)}).json()
     assert "clustered" not in points and len(points["features"]) == 3  # street level: the cases themselves

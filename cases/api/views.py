@@ -24,7 +24,7 @@ from gis.selectors import clusters
 from ..attachments import check_photos
 from ..choices import AttachmentKind
 from ..models import Case, Decision
-from ..selectors import CaseFilter, visible_cases
+from ..selectors import SCOPE_WIDE_QUEUES, CaseFilter, visible_cases
 from ..services import access_case, liaison, perform, report_case
 from ..services.core import already_taken, authorize
 from ..workflow import ACTIONS, TRANSITIONS
@@ -252,10 +252,11 @@ class CaseLayerView(APIView):
         """Below street level (or where a view holds more than ``MAP_POINTS``) the cases are counted per grid in
         the database and gathered into squares of the screen here: a city of a million cases is a few hundred
         points. The counts per grid are kept ``LAYER_SECONDS`` for the filters and shared by everyone with the
-        same scope (for a ``queue``, which is the user's own, by the user), so that zooming and panning regroup
-        them without counting again, and a room of desks opening the map counts once."""
+        same scope (by the user for a queue of the user's own), so that zooming and panning regroup them without
+        counting again, and a room of desks opening the map counts once."""
         params = sorted((k, v) for k, v in request.query_params.lists() if k not in ("zoom", "limit"))
-        whose = f"user-{request.user.pk}" if "queue" in request.query_params else scope_key(request.user)
+        own = set(request.query_params.getlist("queue")) - SCOPE_WIDE_QUEUES
+        whose = f"user-{request.user.pk}" if own else scope_key(request.user)
         key = f"case-layer:{whose}:{hashlib.sha1(repr(params).encode()).hexdigest()}"
         counts = cached(
             key,
