@@ -1,5 +1,7 @@
 """The GeoJSON API: bounding boxes, attribute filters, scope."""
 
+import json
+
 import pytest
 from django.contrib.gis.geos import Point
 from django.db import connection
@@ -9,6 +11,8 @@ from rest_framework.test import APIClient
 from accounts.choices import OrgKind
 from accounts.services import create_organization
 from cases.models import Case
+from cases.selectors import _features_in_python, _features_in_sql
+from classification.models import Category
 from demo.geometry import Rect, lonlat
 from gis.models import Camera, Component, Grid
 from tests.lifecycle import S, advance, garbage, new_case
@@ -183,6 +187,20 @@ def test_a_capped_case_layer_says_how_many_it_leaves_out(users, city, grids):
     layer = client.get("/api/gis/cases/", {"limit": 2}).json()
     assert (len(layer["features"]), layer["total"], layer["limit"]) == (2, 3, 2)
     assert client.get("/api/gis/cases/").json()["total"] == 3
+
+
+def test_the_databases_points_are_the_pythons(users, city, grids):
+    """The layer's points as PostgreSQL writes them equal those written in Python (the embedded database's way),
+    a category name that needs escaping included."""
+    made = [new_case(users, city, location=Point(*lonlat(0.3 * (i + 1), 0.5), srid=4326)) for i in range(3)]
+    Category.objects.filter(pk=made[0].category_id).update(name='暴露"垃圾\\ ✓')
+    Case.objects.filter(pk=made[1].pk).update(is_overdue=True)
+    cases = Case.objects.filter(pk__in=[c.pk for c in made]).order_by("-reported_at")
+    in_sql, in_python = _features_in_sql(cases, 2), _features_in_python(cases, 2)
+    assert in_sql[1] == in_python[1] == 2
+    assert json.loads(in_sql[0]) == json.loads(in_python[0])
+    assert json.loads(in_sql[0])[0]["properties"]["category_name"] == '暴露"垃圾\\ ✓'
+    assert _features_in_sql(cases.none(), 2) == ("[]", 0)
 
 
 def test_the_own_base_map_draws_roads_water_and_names(client, city):

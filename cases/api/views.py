@@ -3,6 +3,7 @@ import hashlib
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -24,7 +25,7 @@ from gis.selectors import clusters
 from ..attachments import check_photos
 from ..choices import AttachmentKind
 from ..models import Case, Decision
-from ..selectors import SCOPE_WIDE_QUEUES, CaseFilter, visible_cases
+from ..selectors import SCOPE_WIDE_QUEUES, CaseFilter, point_features, visible_cases
 from ..services import access_case, liaison, perform, report_case
 from ..services.core import already_taken, authorize
 from ..workflow import ACTIONS, TRANSITIONS
@@ -208,35 +209,11 @@ class CaseLayerView(APIView):
         zoom = self.zoom(request)
         if zoom is not None and (zoom < CLUSTER_BELOW or cases.order_by()[: MAP_POINTS + 1].count() > MAP_POINTS):
             return self.clustered(cases, zoom, request)
-        rows = cases.order_by("-reported_at").values_list(
-            "pk",
-            "number",
-            "state",
-            "category__full_code",
-            "category__name",
-            "source",
-            "is_overdue",
-            "location",
-        )[:limit]
-        features = [
-            {
-                "type": "Feature",
-                "id": pk,
-                "geometry": {"type": "Point", "coordinates": [round(point.x, 6), round(point.y, 6)]},
-                "properties": {
-                    "number": number,
-                    "state": state,
-                    "category": code,
-                    "category_name": name,
-                    "source": source,
-                    "overdue": overdue,
-                },
-            }
-            for pk, number, state, code, name, source, overdue, point in rows
-        ]
+        features, shown = point_features(cases, limit)
         # A capped layer says so: the map shows "10,000 of 189,368" rather than silently stopping.
-        total = len(features) if len(features) < limit else cases.count()
-        return Response({"type": "FeatureCollection", "features": features, "total": total, "limit": limit})
+        total = shown if shown < limit else cases.count()
+        body = f'{{"type":"FeatureCollection","features":{features},"total":{total},"limit":{limit}}}'
+        return HttpResponse(body, content_type="application/json")
 
     @staticmethod
     def zoom(request) -> int | None:
