@@ -209,9 +209,8 @@ class CaseLayerView(APIView):
         zoom = self.zoom(request)
         if zoom is not None and (zoom < CLUSTER_BELOW or cases.order_by()[: MAP_POINTS + 1].count() > MAP_POINTS):
             return self.clustered(cases, zoom, request)
-        features, shown = point_features(cases, limit)
         # A capped layer says so: the map shows "10,000 of 189,368" rather than silently stopping.
-        total = shown if shown < limit else cases.count()
+        features, total = point_features(cases, limit)
         body = f'{{"type":"FeatureCollection","features":{features},"total":{total},"limit":{limit}}}'
         return HttpResponse(body, content_type="application/json")
 
