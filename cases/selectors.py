@@ -397,10 +397,9 @@ def _features_in_sql(newest: QuerySet[Case], limit: int) -> tuple[str, int]:
     except EmptyResultSet:  # a queryset that is known to be empty (none())
         return "[]", 0
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"{_FEATURES_SQL} FROM ({sql}) AS c(id, number, state, code, name, source, overdue, g, total)", params
-        )
-        return cursor.fetchone()
+        cursor.execute(f"{_FEATURES_SQL} FROM ({sql}) AS {_ROW_NAMES}", params)
+        features, total = cursor.fetchone()
+    return features, total
 
 
 def _features_in_python(newest: QuerySet[Case], limit: int) -> tuple[str, int]:
