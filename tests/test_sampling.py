@@ -3,6 +3,7 @@ agree), patrol uploads that repeat and disorder points, library versions per per
 recheck draw (reproducible, stratified, never to the reporter), the consolidation rate in the snapshot and
 the bulletin, and scope."""
 
+import calendar
 import datetime as dt
 import json
 import random
@@ -12,6 +13,7 @@ from django.contrib.gis.geos import LineString, Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.choices import Role
@@ -361,6 +363,12 @@ def closed_in_october(users, area):
     return made
 
 
+def this_month() -> tuple[dt.date, dt.date]:
+    """The first and last day of the month the test runs in (rechecks are done, and dated, now)."""
+    today = timezone.localdate()
+    return today.replace(day=1), today.replace(day=calendar.monthrange(today.year, today.month)[1])
+
+
 def test_the_recheck_draw_is_reproducible_stratified_and_never_to_the_reporter(users, closed_in_october):
     october = dt.date(2026, 10, 1)
     first, strata = rechecks.draw_sample(october, seed=7, rate=0.5, size=100)
@@ -382,7 +390,7 @@ def test_the_recheck_draw_is_reproducible_stratified_and_never_to_the_reporter(u
     with pytest.raises(ValidationError):
         rechecks.draw(october, actor=users.shift_leader)  # once a month
     with pytest.raises(ValidationError):
-        rechecks.draw(dt.date(2026, 11, 1), actor=users.shift_leader)  # not over yet
+        rechecks.draw(this_month()[0], actor=users.shift_leader)  # not over yet
     with pytest.raises(PermissionDenied):
         rechecks.draw(dt.date(2026, 9, 1), actor=users.unit_operator)
 
@@ -427,8 +435,9 @@ def test_consolidation_rate_from_rechecks_in_the_snapshot_and_the_bulletin(users
         == 400
     )
     assert Case.objects.filter(recurrence_of__isnull=False).count() == 3
-    # The rechecks were done now (November): November's snapshot counts them.
-    snapshot = compute_snapshot(start_snapshot(start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 30)))
+    # The rechecks were done now: this month's snapshot counts them.
+    start, end = this_month()
+    snapshot = compute_snapshot(start_snapshot(start=start, end=end))
     city = snapshot.rows.get(object_type="city")
     assert (city.counts["rechecked"], city.counts["still_fixed"]) == (12, 9)
     assert city.rates["consolidation_rate"] == pytest.approx(0.75)
