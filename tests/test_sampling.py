@@ -3,7 +3,6 @@ agree), patrol uploads that repeat and disorder points, library versions per per
 recheck draw (reproducible, stratified, never to the reporter), the consolidation rate in the snapshot and
 the bulletin, and scope."""
 
-import calendar
 import datetime as dt
 import json
 import random
@@ -20,7 +19,7 @@ from accounts.choices import Role
 from accounts.services import create_user
 from cases.choices import CaseSource
 from cases.models import Case
-from cases.worktime import current_calendar
+from cases.worktime import current_calendar, month_end
 from demo.geometry import Rect, lonlat
 from evaluation.services import compute_snapshot, start_snapshot
 from gis.models import Grid
@@ -365,8 +364,8 @@ def closed_in_october(users, area):
 
 def this_month() -> tuple[dt.date, dt.date]:
     """The first and last day of the month the test runs in (rechecks are done, and dated, now)."""
-    today = timezone.localdate()
-    return today.replace(day=1), today.replace(day=calendar.monthrange(today.year, today.month)[1])
+    first = timezone.localdate().replace(day=1)
+    return first, month_end(first)
 
 
 def test_the_recheck_draw_is_reproducible_stratified_and_never_to_the_reporter(users, closed_in_october):

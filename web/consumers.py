@@ -9,7 +9,19 @@ from evaluation import live
 from notifications.realtime import organization_group, screen_group, user_group
 
 
-class UserEventsConsumer(AsyncJsonWebsocketConsumer):
+class Pushed:
+    """What ``notifications.realtime`` pushes, handed to the browser one payload at a time: alone
+    (``event.message``) or gathered (``event.batch``)."""
+
+    async def event_message(self, event):
+        await self.event_batch({"payloads": [event["payload"]]})
+
+    async def event_batch(self, event):
+        for payload in event["payloads"]:
+            await self.send_json(payload)
+
+
+class UserEventsConsumer(Pushed, AsyncJsonWebsocketConsumer):
     """One socket per open workbench: receives what is pushed to its user and its organization."""
 
     async def connect(self):
@@ -28,15 +40,8 @@ class UserEventsConsumer(AsyncJsonWebsocketConsumer):
         for group in getattr(self, "event_groups", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 
-    async def event_message(self, event):
-        await self.send_json(event["payload"])
 
-    async def event_batch(self, event):
-        for payload in event["payloads"]:
-            await self.send_json(payload)
-
-
-class ScreenConsumer(AsyncJsonWebsocketConsumer):
+class ScreenConsumer(Pushed, AsyncJsonWebsocketConsumer):
     """A wall screen (the city's, or a district's): the whole state when it connects — so also after every
     reconnection or server restart — then each case's move as it is committed, the counters read again
     within a second after a burst of moves, the slower panels every few seconds, and everything each minute
@@ -73,12 +78,8 @@ class ScreenConsumer(AsyncJsonWebsocketConsumer):
             if task is not None:
                 task.cancel()
 
-    async def event_message(self, event):
-        await self.event_batch({"payloads": [event["payload"]]})
-
     async def event_batch(self, event):
-        for payload in event["payloads"]:
-            await self.send_json(payload)
+        await super().event_batch(event)
         for name in self.AFTER:
             self.refresh(name)
 

@@ -92,8 +92,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
             response = Response(represent(CaseReceiptSerializer, case, request), status=status_code)
             response["Preference-Applied"] = "return=minimal"
             return response
-        if not as_reported:
-            case = get_object_or_404(self.get_queryset(), pk=case.pk)
+        case = as_written(case) if as_reported else get_object_or_404(self.get_queryset(), pk=case.pk)
         return Response(represent(CaseDetailSerializer, case, request), status=status_code)
 
     @extend_schema(
@@ -118,7 +117,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         )
         if not created:  # a retry: the case as it stands now
             return self.answer(request, case)
-        return self.answer(request, as_written(case), status.HTTP_201_CREATED, as_reported=True)
+        return self.answer(request, case, status.HTTP_201_CREATED, as_reported=True)
 
 
 def as_written(case: Case) -> Case:
