@@ -126,12 +126,9 @@ def web_server(port: int, workers: int, *options: str, **env: str):
     answering on loopback ``port`` for the duration of the block."""
     from http.client import HTTPConnection
 
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "citymgmt.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers), *options]
-        + ["--log-level", "warning"],
-        cwd=ROOT,
-        env=dict(os.environ, **SERVER_ENV, **env),
-    )
+    command = [str(ROOT / ".venv/bin/gunicorn"), "citymgmt.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers)]
+    command += [*options, "--log-level", "warning"]
+    server = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ, **SERVER_ENV, **env))
     try:
         for _ in range(100):
             try:
@@ -139,10 +136,29 @@ def web_server(port: int, workers: int, *options: str, **env: str):
                 break
             except OSError:
                 time.sleep(0.2)
-        yield
+        yield server
     finally:
         server.terminate()
         server.wait()
+
+
+def cpu_seconds(pids) -> float:
+    """CPU time (user and system) the processes ``pids`` have used so far, in seconds; gone ones count nothing."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rpartition(")")[2].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def pids_of(name: str = "", parent: int | None = None) -> list[int]:
+    """Processes whose command is ``name``, or the children of ``parent``."""
+    args = ["pgrep", "-P", str(parent)] if parent else ["pgrep", "-x", name]
+    return [int(pid) for pid in subprocess.run(args, capture_output=True, text=True).stdout.split()]
 
 
 def settle(below: float = 0.5, at_most: int = 180) -> None:

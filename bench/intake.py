@@ -7,8 +7,9 @@ screens' channel layer), gives 64 of the demo's supervisors API tokens, then run
 processes, each client posting reports (a point in a random grid, a category, an idempotency key) one after
 another for the given time, asking for a receipt (``Prefer: return=minimal``) as the field app does, or with
 ``--full`` for the whole case. Prints reports per second, the median and p95 of the answer time, the machine's
-load, and the floors measured in the same run: single-row INSERTs into the case table (with all its indexes),
-each committed on its own as a report is, and all in one transaction.
+load, the CPU time a report cost the web workers, PostgreSQL, Redis and the clients (steadier than the rate on a
+box whose speed moves), and the floors measured in the same run: single-row INSERTs into the case table (with all
+its indexes), each committed on its own as a report is, and all in one transaction.
 """
 
 import argparse
@@ -20,7 +21,7 @@ import time
 import uuid
 from http.client import HTTPConnection
 
-from common import prepare, quantiles, remove_cases_after, settle, uptime, web_server
+from common import cpu_seconds, pids_of, prepare, quantiles, remove_cases_after, settle, uptime, web_server
 
 PORT = 8771
 
@@ -125,8 +126,8 @@ def main() -> None:
     before = Case.objects.order_by("-pk").values_list("pk", flat=True).first()
 
     prefer = {} if args.full else {"Prefer": "return=minimal"}
-    threads = ["--threads", "4"] if args.worker_class == "gthread" else []
-    with web_server(PORT, args.workers, "-k", args.worker_class, *threads, API_USER_RATE="100000/min"):
+    options = ["-k", args.worker_class] + (["--threads", "4"] if args.worker_class == "gthread" else [])
+    with web_server(PORT, args.workers, *options, API_USER_RATE="100000/min") as server:
         settle()
         load_before = uptime()
         results = multiprocessing.Queue()
@@ -141,7 +142,15 @@ def main() -> None:
             ]
             for p in processes:
                 p.start()
+            groups = {  # PostgreSQL's backends for the workers appear with the warm-up's first requests
+                "web workers": pids_of(parent=server.pid),
+                "PostgreSQL": pids_of("postgres"),
+                "Redis": pids_of("redis-server"),
+                "clients": [p.pid for p in processes],
+            }
+            used = {group: cpu_seconds(pids) for group, pids in groups.items()}
             outcomes = [results.get() for _ in range(args.clients)]
+            used = {group: cpu_seconds(pids) - used[group] for group, pids in groups.items()}
             for p in processes:
                 p.join()
         load_after = uptime()
@@ -159,6 +168,12 @@ def main() -> None:
         f"floor, single-row INSERT into cases_case: {one_by_one:,.0f} rows/s each committed "
         f"({100 * rate / one_by_one:.0f} % reached), {in_one:,.0f} rows/s in one transaction "
         f"({100 * rate / in_one:.1f} % reached)"
+    )
+    print(
+        "CPU per report: "
+        + ", ".join(f"{group} {1000 * seconds / len(times):.2f} ms" for group, seconds in used.items())
+        + f"; in all {1000 * sum(used.values()) / len(times):.2f} ms"
+        + f" ({sum(used.values()) / args.seconds:.2f} of 2 cores busy)"
     )
     print(f"load before: {load_before}\nload after:  {load_after}")
     print(f"reports made: {remove_cases_after(before):,} (removed)")

@@ -2,12 +2,16 @@
 
 On PostgreSQL each year has its own sequence: reports made at the same moment never wait for one another
 (a counter row would stay locked until each report commits, capping the whole city near 150 reports a
-second). A report that is rolled back leaves its number unused, as sequences do. The year's first report
-creates the sequence, and reports at that very moment wait for it to commit, once a year. On SQLite, which writes
-one transaction at a time anyway, the year's ``CaseSequence`` row counts.
+second). A report takes its number and its key from their sequences in one statement before its transaction,
+so that the transaction is its writes alone (``citymgmt.rows.one_transaction``). A report that is rolled back
+leaves its number unused, as sequences do. The year's first report creates the sequence, and reports at that
+very moment wait for it to commit, once a year. On SQLite, which writes one transaction at a time anyway, the
+year's ``CaseSequence`` row counts.
 """
 
 from __future__ import annotations
+
+import functools
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -27,6 +31,23 @@ def next_number(year: int) -> str:
             cursor.execute("SELECT nextval(%s)", [_sequence(year)])
             last = cursor.fetchone()[0]
     return f"{year}{last:07d}"
+
+
+def number_and_key(year: int) -> tuple[str, int | None]:
+    """The next number of ``year`` and, on PostgreSQL, the new case's primary key (elsewhere the INSERT gives it)."""
+    if connection.vendor != "postgresql":
+        return next_number(year), None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(%s), nextval(%s)", [_sequence(year), _key_sequence()])
+        last, key = cursor.fetchone()
+    return f"{year}{last:07d}", key
+
+
+@functools.cache
+def _key_sequence() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [Case._meta.db_table])
+        return cursor.fetchone()[0]
 
 
 def highest(year: int) -> int:

@@ -116,6 +116,8 @@ if POSTGRES and env.bool("DB_PREPARED_STATEMENTS", default=True):
     # on: planning was a third of PostgreSQL's time for a transition. Other queries bind on the client, as
     # Django's default, and are never prepared. Turn off behind a pooler in transaction mode (PgBouncer).
     DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 1
+if DATABASES["default"]["ENGINE"].endswith("postgis"):
+    DATABASES["default"]["ENGINE"] = "citymgmt.postgis"  # PostGIS, its kept connections checked without a query
 if POSTGRES and env.int("DB_CONN_MAX_AGE", default=0):
     # A sync worker serves one request at a time: it keeps its one connection between requests (checked
     # before reuse) rather than opening one, or taking one from a pool that PostGIS sets up again each time.

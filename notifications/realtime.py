@@ -27,18 +27,23 @@ class Outbox:
         self.lock = threading.Lock()
         self.pid: int | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
-        self.queue: asyncio.Queue | None = None
+        self.pending: list[tuple[list[str], dict]] = []
+        self.waiting: asyncio.Event | None = None
 
     def send(self, groups: list[str], payload: dict) -> None:
         if self.pid != os.getpid():  # the first push of this process (a forked worker starts afresh)
             with self.lock:
                 if self.pid != os.getpid():
                     self._start()
-        self.loop.call_soon_threadsafe(self.queue.put_nowait, (groups, payload))  # type: ignore[union-attr]
+        with self.lock:
+            self.pending.append((groups, payload))
+            first = len(self.pending) == 1
+        if first:  # the loop is woken once for the pushes it gathers, not once for each
+            self.loop.call_soon_threadsafe(self.waiting.set)  # type: ignore[union-attr]
 
     def _start(self) -> None:
         self.loop = asyncio.new_event_loop()
-        self.queue = asyncio.Queue()
+        self.pending, self.waiting = [], asyncio.Event()
         started = threading.Event()
 
         def run() -> None:
@@ -51,13 +56,14 @@ class Outbox:
         self.pid = os.getpid()
 
     async def _deliver(self) -> None:
-        layer, loop, queue = get_channel_layer(), asyncio.get_running_loop(), self.queue
+        layer, loop, waiting = get_channel_layer(), asyncio.get_running_loop(), self.waiting
         sent = -GATHER
         while True:
-            pushes = [await queue.get()]  # type: ignore[union-attr]
+            await waiting.wait()  # type: ignore[union-attr]
+            waiting.clear()  # type: ignore[union-attr]
             await asyncio.sleep(sent + GATHER - loop.time())  # (at once if the last sending was long enough ago)
-            while not queue.empty():  # type: ignore[union-attr]
-                pushes.append(queue.get_nowait())  # type: ignore[union-attr]
+            with self.lock:
+                pushes, self.pending = self.pending, []
             sent = loop.time()
             for group, message in messages(pushes).items():
                 try:

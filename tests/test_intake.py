@@ -53,7 +53,7 @@ def test_a_report_is_answered_from_what_was_written_in_a_few_statements(
         answer = report(client, category, key="k2")
     assert answer.status_code == 201, answer.content
     statements = [q["sql"].split()[0] for q in queries.captured_queries]
-    # the grid of the point, the number, the case, its first step, its event, its ledger row (and savepoints)
+    # the grid of the point, the number and key, the case, its first step, its event, its ledger row (and savepoints)
     assert [s for s in statements if s not in ("SAVEPOINT", "RELEASE")] == [
         "SELECT", "SELECT", "INSERT", "INSERT", "INSERT", "INSERT"
     ]  # fmt: skip

@@ -19,6 +19,7 @@ from accounts import directory
 from accounts.choices import AREA_KINDS, OrgKind, Role
 from accounts.models import Organization, User
 from accounts.scope import in_scope
+from citymgmt import rows
 from citymgmt.errors import Conflict
 from classification.models import Category
 from gis.geocoding import OutsideCity, locate
@@ -26,7 +27,7 @@ from gis.selectors import within
 
 from ..choices import SUPERVISOR_SOURCES, AttachmentKind, CaseSource, CaseState, ClosureType, Stage
 from ..models import Case
-from ..numbering import next_number
+from ..numbering import number_and_key
 from ..workflow import TRANSITIONS, Action
 from .core import Move, World, acting_role, from_directory, persist
 
@@ -132,31 +133,33 @@ def _create_case(
     if self_handled and not any(p.kind == AttachmentKind.AFTER for p in photos):
         raise ValidationError({"after_photos": _("A problem handled on the spot needs a photo after handling.")})
     now = now or timezone.now()
-    with transaction.atomic():
-        case = Case(
-            source=source,
-            category=category,
-            urgency=urgency or category.urgency,
-            description=description.strip(),
-            address=address.strip(),
-            component_code=component_code.strip(),
-            reporter=actor,
-            reporter_name=reporter_name or actor.get_full_name(),
-            reporter_phone=reporter_phone,
-            self_handled=self_handled,
-            reported_at=now,
-            created_by=actor,
-            idempotency_key=idempotency_key or None,
-            idempotency_fingerprint=signed,
-        )
-        place(case, location, area)
-        from_directory(case, "district", "street", "community")
-        if not in_scope(actor, case.district) and not in_scope(actor, case.street):
-            raise PermissionDenied(_("This lies outside your organization's area."))
-        case.number = next_number(timezone.localtime(now).year)
-        move = opening(case, actor, role, now, World(), photos)
-        if missed := missed_by(case):
-            move.data["missed_by"] = missed
+    case = Case(
+        source=source,
+        category=category,
+        urgency=urgency or category.urgency,
+        description=description.strip(),
+        address=address.strip(),
+        component_code=component_code.strip(),
+        reporter=actor,
+        reporter_name=reporter_name or actor.get_full_name(),
+        reporter_phone=reporter_phone,
+        self_handled=self_handled,
+        reported_at=now,
+        created_by=actor,
+        idempotency_key=idempotency_key or None,
+        idempotency_fingerprint=signed,
+    )
+    place(case, location, area)
+    from_directory(case, "district", "street", "community")
+    if not in_scope(actor, case.district) and not in_scope(actor, case.street):
+        raise PermissionDenied(_("This lies outside your organization's area."))
+    # Reads and sequences before the transaction: without photos to store, it is the writes alone, sent in one
+    # round trip (``rows.one_transaction``).
+    case.number, case.pk = number_and_key(timezone.localtime(now).year)
+    move = opening(case, actor, role, now, World(), photos)
+    if missed := missed_by(case):
+        move.data["missed_by"] = missed
+    with transaction.atomic() if move.photos else rows.one_transaction():
         event = persist(move, "")
     # What was written, for an answer that need not read it back (``cases.api.views.as_written``).
     event.actor_organization = directory.organization(event.actor_organization_id)
