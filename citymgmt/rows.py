@@ -54,7 +54,7 @@ def update(instance: models.Model, names: Sequence[str]) -> None:
 
 def _values(instance: models.Model, fields: Sequence[models.Field], db: Any, *, adding: bool) -> list[Any]:
     """The fields' values as the database takes them (``pre_save``, ``get_db_prep_save``), a plain value of a plain
-    field as it is: the conversions would return it unchanged, at a third of an insert's time."""
+    field as it is: the conversions would return it unchanged, and were most of an insert's Python time."""
     values = []
     for field in fields:
         if plain := _unchanged(field):
@@ -161,6 +161,8 @@ def together() -> Iterator[None]:
         for sql, params, returned in queue:
             execute(sql, params, returned)
         return
+    if _alone.get() == "sent":
+        raise RuntimeError("rows.one_transaction() sends its writes in one together(), not in two")
     cursors = []
     sending = _sending.set(True)
     try:
@@ -171,6 +173,8 @@ def together() -> Iterator[None]:
                 cursors.append((cursor, returned))
     finally:
         _sending.reset(sending)
+    if _alone.get() == "open":
+        _alone.set("sent")
     for cursor, returned in cursors:
         if returned:
             returned(cursor.fetchone())
@@ -184,17 +188,23 @@ def one_transaction() -> Iterator[None]:
     On PostgreSQL, outside any transaction, that is the pipeline alone: PostgreSQL runs what a pipeline sends before
     its sync as one implicit transaction, committed at the sync or rolled back whole on an error, so neither BEGIN
     nor COMMIT costs a round trip (a report's writes: one round trip instead of three). A statement made another way
-    inside the block would commit on its own, and is refused. Elsewhere, or inside a transaction, ``atomic()``."""
+    inside the block, or a second ``together``, would commit on its own, and is refused. Elsewhere, or inside a
+    transaction, ``atomic()``."""
     db = connections[DEFAULT_DB_ALIAS]
     if db.vendor != "postgresql" or db.in_atomic_block:
         with transaction.atomic():
             yield
         return
-    with db.execute_wrapper(_pipelined_only):
-        yield
+    alone = _alone.set("open")
+    try:
+        with db.execute_wrapper(_pipelined_only):
+            yield
+    finally:
+        _alone.reset(alone)
 
 
 _sending: ContextVar[bool] = ContextVar("sending", default=False)
+_alone: ContextVar[str | None] = ContextVar("alone", default=None)  # inside one_transaction: "open", then "sent"
 
 
 def _pipelined_only(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:

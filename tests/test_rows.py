@@ -46,10 +46,15 @@ def test_writes_sent_together_are_all_kept_or_none():
     assert Organization.objects.filter(code="fresh").exists()
 
 
-def test_a_statement_beside_the_pipeline_is_refused():
+def test_a_statement_beside_the_pipeline_or_a_second_pipeline_is_refused():
     with pytest.raises(RuntimeError, match="together only"), rows.one_transaction():
         Organization.objects.create(code="alone", name="alone", kind=OrgKind.SUPERVISOR_TEAM)  # would commit alone
-    assert not Organization.objects.filter(code="alone").exists()
+    with pytest.raises(RuntimeError, match="not in two"), rows.one_transaction():
+        with rows.together():
+            rows.insert(organization("first"))
+        with rows.together():  # would be a transaction of its own
+            rows.insert(organization("second"))
+    assert not Organization.objects.filter(code__in=["alone", "second"]).exists()
 
 
 def test_plain_values_are_written_as_the_orm_converts_them(users, city):
