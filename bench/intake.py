@@ -1,6 +1,7 @@
 """Reports over real HTTP: ``POST /api/cases/`` from concurrent clients against the production web server.
 
     .venv/bin/python bench/intake.py [--clients 16] [--seconds 20] [--workers 5] [--worker-class sync] [--full]
+    .venv/bin/python bench/intake.py --in-process 600 [--full]
 
 Starts gunicorn as docker-compose's ``web`` service does (Redis for the cache, the rate limits and the wall
 screens' channel layer), gives 64 of the demo's supervisors API tokens, then runs the clients in two
@@ -9,7 +10,9 @@ another for the given time, asking for a receipt (``Prefer: return=minimal``) as
 ``--full`` for the whole case. Prints reports per second, the median and p95 of the answer time, the machine's
 load, the CPU time a report cost the web workers, PostgreSQL, Redis and the clients (steadier than the rate on a
 box whose speed moves), and the floors measured in the same run: single-row INSERTs into the case table (with all
-its indexes), each committed on its own as a report is, and all in one transaction.
+its indexes), each committed on its own as a report is, and all in one transaction. With ``--in-process``, posts
+that many reports from this one process through Django's test client instead (no server, the local cache) and
+prints the CPU time each took.
 """
 
 import argparse
@@ -26,6 +29,33 @@ from common import cpu_seconds, pids_of, prepare, quantiles, remove_cases_after,
 PORT = 8771
 
 
+def report_body(rng, points, categories) -> str:
+    lon, lat = rng.choice(points)
+    report = {"source": "supervisor", "category": rng.choice(categories), "description": "路面有暴露垃圾"}
+    return json.dumps(report | {"longitude": lon, "latitude": lat})
+
+
+def in_process(token, points, categories, reports, prefer) -> float:
+    """Milliseconds of CPU per report in this one process, through Django's whole stack (middleware, DRF, the view,
+    the writes) by its test client: no HTTP server and no other process, steadier than a rate over HTTP."""
+    from django.test import Client
+
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}", **{f"HTTP_{k.upper()}": v for k, v in prefer.items()})
+    rng = random.Random(1)
+
+    def post() -> None:
+        body, key = report_body(rng, points, categories), uuid.uuid4().hex
+        answer = client.post("/api/cases/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=key)
+        assert answer.status_code == 201, answer.content
+
+    for _ in range(50):  # the process's reference data, prepared statements and caches
+        post()
+    start = time.process_time()
+    for _ in range(reports):
+        post()
+    return (time.process_time() - start) * 1000 / reports
+
+
 def client_process(tokens, points, categories, seconds, threads, results, prefer):
     def client(index):
         rng = random.Random(index)
@@ -34,16 +64,7 @@ def client_process(tokens, points, categories, seconds, threads, results, prefer
         connection = HTTPConnection("127.0.0.1", PORT, timeout=30)
         end = time.perf_counter() + seconds
         while time.perf_counter() < end:
-            lon, lat = rng.choice(points)
-            body = json.dumps(
-                {
-                    "source": "supervisor",
-                    "category": rng.choice(categories),
-                    "description": "路面有暴露垃圾",
-                    "longitude": lon,
-                    "latitude": lat,
-                }
-            )
+            body = report_body(rng, points, categories)
             headers = {
                 "Authorization": f"Token {token}",
                 "Content-Type": "application/json",
@@ -109,6 +130,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=5)
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--full", action="store_true", help="answers with the whole case, not a receipt")
+    parser.add_argument("--in-process", type=int, metavar="REPORTS", help="CPU per report in one process instead")
     args = parser.parse_args()
     prepare()
 
@@ -126,6 +148,11 @@ def main() -> None:
     before = Case.objects.order_by("-pk").values_list("pk", flat=True).first()
 
     prefer = {} if args.full else {"Prefer": "return=minimal"}
+    if args.in_process:
+        cpu = in_process(tokens[0], points, categories, args.in_process, prefer)
+        print(f"{args.in_process} reports in one process: {cpu:.2f} ms of CPU each; {uptime()}")
+        print(f"reports made: {remove_cases_after(before):,} (removed)")
+        return
     options = ["-k", args.worker_class] + (["--threads", "4"] if args.worker_class == "gthread" else [])
     with web_server(PORT, args.workers, *options, API_USER_RATE="100000/min") as server:
         settle()
