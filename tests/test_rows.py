@@ -17,9 +17,10 @@ from tests.lifecycle import garbage
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)  # outside any transaction, as a request
 
 
-def report(supervisor):
+def report(supervisor, **options):
     where = Point(*lonlat(50.5, 50.5), srid=4326)
-    return report_case(actor=supervisor, source="supervisor", category=garbage(), description="破损", location=where)
+    fields = {"source": "supervisor", "category": garbage(), "description": "破损", "location": where}
+    return report_case(actor=supervisor, **fields, **options)
 
 
 def organization(code: str) -> Organization:
@@ -33,6 +34,13 @@ def test_a_report_outside_a_transaction_writes_the_case_with_its_step_event_and_
     assert CaseStep.objects.filter(case=case).count() == 1
     assert CaseEvent.objects.filter(case=case, action=Action.REPORT).count() == 1
     assert LedgerEntry.objects.filter(case=case, valid_to=None).count() == 1
+
+
+def test_a_retried_report_outside_a_transaction_answers_the_first_case_and_writes_nothing(users, city):
+    first, created = report(users.supervisor, idempotency_key="phone-1")
+    again, created_again = report(users.supervisor, idempotency_key="phone-1")  # its pipeline fails on the key
+    assert created and not created_again and again.pk == first.pk
+    assert Case.objects.count() == 1 and CaseEvent.objects.count() == 1 and LedgerEntry.objects.count() == 1
 
 
 def test_writes_sent_together_are_all_kept_or_none():
