@@ -37,7 +37,7 @@ class StateLabel(serializers.CharField):
         super().__init__(source="state", read_only=True, **kwargs)
 
     def to_representation(self, value):
-        return str(CaseState(value).label)
+        return str(CaseState(value).label) if value in CaseState.values else value  # as get_state_display
 
 
 class CaseListSerializer(serializers.ModelSerializer):
