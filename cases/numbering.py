@@ -30,7 +30,7 @@ def next_number(year: int) -> str:
         with connection.cursor() as cursor:
             cursor.execute("SELECT nextval(%s)", [_sequence(year)])
             last = cursor.fetchone()[0]
-    return f"{year}{last:07d}"
+    return _formatted(year, last)
 
 
 def number_and_key(year: int) -> tuple[str, int | None]:
@@ -40,7 +40,11 @@ def number_and_key(year: int) -> tuple[str, int | None]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(%s), nextval(%s)", [_sequence(year), _key_sequence()])
         last, key = cursor.fetchone()
-    return f"{year}{last:07d}", key
+    return _formatted(year, last), key
+
+
+def _formatted(year: int, last: int) -> str:
+    return f"{year}{last:07d}"
 
 
 @functools.cache

@@ -204,7 +204,7 @@ STEP_CHANGES = ["completed_at", "person", "outcome", "on_time", "deadline", "ext
 def persist(move: Move, from_state: str) -> CaseEvent:
     """Write one decided move: the case, its steps, the event, the photos; notices go out after commit. One
     hand-written statement a row (``citymgmt.rows``), sent together: this is the busiest write path."""
-    if move.loaded is None and move.case.pk is None:
+    if move.case.pk is None:
         rows.insert(move.case)  # the rest refers to its key (a report reserves it: ``numbering.number_and_key``)
     event = move.event(from_state)
     with rows.together():  # on PostgreSQL, one round trip
