@@ -24,6 +24,15 @@ class CaseState(models.TextChoices):
 TERMINAL_STATES = (CaseState.CLOSED, CaseState.NOT_ACCEPTED, CaseState.NOT_REGISTERED, CaseState.CANCELLED)
 VOIDED_STATES = (CaseState.NOT_ACCEPTED, CaseState.NOT_REGISTERED, CaseState.CANCELLED)
 OPEN_STATES = tuple(s for s in CaseState if s not in TERMINAL_STATES)
+_STATE_LABELS = {state.value: state.label for state in CaseState}
+
+
+def state_label(value: str) -> str:
+    """A state's name in the active language, and a value outside the enumeration as it is — as Django's
+    generated ``get_state_display``, which looks the value up among every choice's lazy label on each call (a
+    list of cases paid that per row)."""
+    label = _STATE_LABELS.get(value)
+    return value if label is None else str(label)
 
 
 class CaseSource(models.TextChoices):

@@ -17,6 +17,7 @@ from .choices import (
     ClosureType,
     PendingRequest,
     Stage,
+    state_label,
 )
 
 # --- Working calendar ------------------------------------------------------------------------------------
@@ -232,6 +233,9 @@ class Case(models.Model):
     def __str__(self):
         return self.number
 
+    def get_state_display(self) -> str:  # type: ignore[no-redef]  # Django keeps a model's own get_FOO_display
+        return state_label(self.state)
+
     @property
     def is_terminal(self) -> bool:
         return self.state in TERMINAL_STATES
@@ -271,6 +275,12 @@ class CaseEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ImmutableError(_("Case events cannot be deleted."))
+
+    def get_from_state_display(self) -> str:  # type: ignore[no-redef]
+        return state_label(self.from_state)
+
+    def get_to_state_display(self) -> str:  # type: ignore[no-redef]
+        return state_label(self.to_state)
 
 
 class ImmutableError(Exception):

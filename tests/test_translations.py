@@ -8,9 +8,12 @@ from html.parser import HTMLParser
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import trans_real
 
 from accounts.models import User
+from cases.choices import CaseState
+from cases.models import Case, CaseEvent
 
 from .test_query_counts import pages, sampled  # noqa: F401  (a fixture)
 
@@ -94,3 +97,16 @@ def test_no_page_shows_untranslated_english(users, city, histories, messages):
         if found := untranslated(response.content.decode(), messages, names):
             problems[name] = sorted(set(found))
     assert not problems, "\n".join(f"{name}: {found}" for name, found in problems.items())
+
+
+@pytest.mark.parametrize(("language", "closed"), [("zh-hans", "已结案"), ("en", "Closed")])
+def test_a_state_is_named_in_the_active_language_as_djangos_own_method_would(language, closed):
+    """Case and CaseEvent name their states from the enumeration (Django's generated method hashed every
+    choice's label per call); the names are Django's, and a value outside the enumeration shows as it is."""
+    state = Case._meta.get_field("state")
+    with translation.override(language):
+        for value in [*CaseState.values, "retired_state"]:
+            assert Case(state=value).get_state_display() == Case(state=value)._get_FIELD_display(state)
+        assert Case(state="closed").get_state_display() == closed
+        event = CaseEvent(from_state="", to_state="closed")
+        assert (event.get_from_state_display(), event.get_to_state_display()) == ("", closed)

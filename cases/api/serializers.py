@@ -8,7 +8,7 @@ from classification.catalogue import active_category
 from classification.choices import Urgency
 from classification.models import Category
 
-from ..choices import CaseSource, CaseState
+from ..choices import CaseSource
 from ..models import Attachment, Case, CaseEvent, CaseStep, Decision
 from ..workflow import ACTIONS, TRANSITIONS, Input
 
@@ -29,19 +29,8 @@ class CategoryRefSerializer(serializers.ModelSerializer):
         fields = ["id", "full_code", "name", "major", "scheme", "kind"]
 
 
-class StateLabel(serializers.CharField):
-    """The state's name in the user's language, from the choices' enumeration (``get_state_display`` hashes every
-    choice's lazy label again for each case)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(source="state", read_only=True, **kwargs)
-
-    def to_representation(self, value):
-        return str(CaseState(value).label) if value in CaseState.values else value  # as get_state_display
-
-
 class CaseListSerializer(serializers.ModelSerializer):
-    state_display = StateLabel()
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
     category = CategoryRefSerializer(read_only=True)
     district = OrgRefSerializer(read_only=True)
     street = OrgRefSerializer(read_only=True, allow_null=True)
@@ -82,7 +71,7 @@ class CaseReceiptSerializer(serializers.ModelSerializer):
     """The answer to a report or an action under ``Prefer: return=minimal``: what its sender keeps (the number,
     where the case stands and its deadlines), built from the case in hand without reading anything back."""
 
-    state_display = StateLabel()
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
 
     class Meta:
         model = Case
