@@ -50,7 +50,7 @@ def _done(step: CaseStep, *outcomes: str) -> bool:
 
 def facts(case: Case, steps: Sequence[CaseStep]) -> dict[str, Any]:
     """The case's facts from its state and its steps (oldest first), as they stand now."""
-    of = {stage: [s for s in steps if s.stage == stage] for stage in Stage.values}
+    of = {stage: [s for s in steps if s.stage == stage] for stage in Stage}  # (Stage.values builds its list per call)
     # A verification or check ended by a cancellation is not one (§5, voided).
     verifications = [s for s in of[Stage.VERIFY] if s.outcome != Outcome.CANCELLED]
     checks = [s for s in of[Stage.CHECK] if s.outcome != Outcome.CANCELLED]
