@@ -121,12 +121,12 @@ SERVER_ENV = {
 
 
 @contextlib.contextmanager
-def web_server(port: int, workers: int, *options: str, **env: str):
+def web_server(port: int, workers: int, *options: str, app: str = "citymgmt.wsgi", **env: str):
     """gunicorn as docker-compose's ``web`` runs it (each worker keeps its connection, Redis) on the benchmark database,
-    answering on loopback ``port`` for the duration of the block."""
+    answering on loopback ``port`` for the duration of the block; ``app`` another WSGI application to serve."""
     from http.client import HTTPConnection
 
-    command = [str(ROOT / ".venv/bin/gunicorn"), "citymgmt.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers)]
+    command = [str(ROOT / ".venv/bin/gunicorn"), app, "-b", f"127.0.0.1:{port}", "-w", str(workers)]
     command += [*options, "--log-level", "warning"]
     server = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ, **SERVER_ENV, **env))
     try:

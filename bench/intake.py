@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/intake.py [--clients 16] [--seconds 20] [--workers 5] [--worker-class sync] [--full]
     .venv/bin/python bench/intake.py --in-process 600 [--full]
+    .venv/bin/python bench/intake.py --app plain|drf      (the stack's ceiling: bench/bare.py)
 
 Starts gunicorn as docker-compose's ``web`` service does (Redis for the cache, the rate limits and the wall
 screens' channel layer), gives 64 of the demo's supervisors API tokens, then runs the clients in two
@@ -12,7 +13,8 @@ load, the CPU time a report cost the web workers, PostgreSQL, Redis and the clie
 box whose speed moves), and the floors measured in the same run: single-row INSERTs into the case table (with all
 its indexes), each committed on its own as a report is, and all in one transaction. With ``--in-process``, posts
 that many reports from this one process through Django's test client instead (no server, the local cache) and
-prints the CPU time each took.
+prints the CPU time each took. With ``--app``, the same clients against what the web stack costs before a report
+does anything (``bench/bare.py``): the ceiling a report cannot pass on the machine of the run.
 """
 
 import argparse
@@ -131,6 +133,7 @@ def main() -> None:
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--full", action="store_true", help="answers with the whole case, not a receipt")
     parser.add_argument("--in-process", type=int, metavar="REPORTS", help="CPU per report in one process instead")
+    parser.add_argument("--app", choices=["plain", "drf"], help="serve bench/bare.py's application instead")
     args = parser.parse_args()
     prepare()
 
@@ -154,7 +157,8 @@ def main() -> None:
         print(f"reports made: {remove_cases_after(before):,} (removed)")
         return
     options = ["-k", args.worker_class] + (["--threads", "4"] if args.worker_class == "gthread" else [])
-    with web_server(PORT, args.workers, *options, API_USER_RATE="100000/min") as server:
+    app = f"bench.bare:{args.app}" if args.app else "citymgmt.wsgi"
+    with web_server(PORT, args.workers, *options, app=app, API_USER_RATE="100000/min") as server:
         settle()
         load_before = uptime()
         results = multiprocessing.Queue()
@@ -187,9 +191,10 @@ def main() -> None:
     one_by_one, in_one = floors()
     rate = len(times) / args.seconds
     answer = "the whole case" if args.full else "a receipt"
-    print(f"server: gunicorn -w {args.workers} -k {args.worker_class}; {args.clients} clients, {args.seconds:.0f} s")
-    print(f"answered with {answer}")
-    print(f"reports: {len(times):,} created, {errors} failed; {rate:.1f} reports/s")
+    print(f"server: gunicorn {app} -w {args.workers} -k {args.worker_class}", end="; ")
+    print(f"{args.clients} clients, {args.seconds:.0f} s")
+    print(f"answered with {answer}" if not args.app else f"answered 201 by bench/bare.py's {args.app}, no case made")
+    print(f"reports: {len(times):,} answered, {errors} failed; {rate:.1f} reports/s")
     print(f"answer time: median {median:.1f} ms, p95 {p95:.1f} ms")
     print(
         f"floor, single-row INSERT into cases_case: {one_by_one:,.0f} rows/s each committed "
