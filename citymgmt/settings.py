@@ -280,16 +280,31 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 # Front-end libraries installed from npm at set-up (./dev, the image's build), served as our own static
-# files. A missing one is a broken installation: `check` says so (web.checks).
+# files: the files the pages load (with the source maps they name), found by web.staticfiles.FrontendFinder, and
+# nothing else of the packages. A missing one is a broken installation: `check` says so (web.checks).
 NODE_MODULES = BASE_DIR / "node_modules"
-FRONTEND_PACKAGES = {
-    "vendor/markercluster": "leaflet.markercluster/dist",
-    "vendor/idb": "idb/build",
-    "vendor/echarts": "echarts/dist",
-    "vendor/tom-select": "tom-select/dist",
+FRONTEND_PACKAGES = {  # prefix under static/: (directory in node_modules, files)
+    "vendor/markercluster": (
+        "leaflet.markercluster/dist",
+        ["leaflet.markercluster.js", "leaflet.markercluster.js.map", "MarkerCluster.css", "MarkerCluster.Default.css"],
+    ),
+    "vendor/idb": ("idb/build", ["umd.js"]),
+    "vendor/echarts": ("echarts/dist", ["echarts.min.js"]),
+    "vendor/tom-select": (
+        "tom-select/dist",
+        [
+            "css/tom-select.default.min.css",
+            "css/tom-select.default.min.css.map",
+            "js/tom-select.base.min.js",
+            "js/tom-select.base.min.js.map",
+        ],
+    ),
 }
-STATICFILES_DIRS = [BASE_DIR / "static"] + [
-    (prefix, NODE_MODULES / path) for prefix, path in FRONTEND_PACKAGES.items() if (NODE_MODULES / path).is_dir()
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "web.staticfiles.FrontendFinder",
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))

@@ -9,6 +9,9 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.test import Client
 from django.urls import reverse
 
+from web.checks import frontend_packages
+from web.staticfiles import FrontendFinder
+
 from .lifecycle import advance, new_case
 from .test_settings import ROOT
 
@@ -30,7 +33,7 @@ def collected(tmp_path_factory):
             "CITYMGMT_VAR_DIR": str(root),
             "DATABASE_URL": f"spatialite:///{root}/unused.sqlite3",
         },
-        timeout=300,
+        timeout=900,  # a guard against a hang: compressing every file took over 300 s on a slow, busy box
     )
     assert result.returncode == 0, result.stderr
     return root / "static"
@@ -75,3 +78,21 @@ def test_every_page_renders_with_debug_off_after_collectstatic(production, users
         response = anonymous.get(url)
         assert response.status_code == 200, url
         assert b"".join(response.streaming_content if response.streaming else [response.content])
+
+
+def test_only_the_front_end_files_the_pages_load_are_collected(collected):
+    """The packages' other builds and maps stay in node_modules (echarts alone ships 50 MB of them)."""
+    echarts = {path.name for path in (collected / "vendor" / "echarts").iterdir()}
+    assert "echarts.min.js" in echarts
+    assert not {name for name in echarts if not name.startswith("echarts.min.")}, echarts
+    assert not (collected / "vendor" / "tom-select" / "js" / "tom-select.complete.js").exists()
+
+
+def test_the_front_end_finder_finds_a_listed_file_only(settings):
+    finder = FrontendFinder()
+    found = finder.find("vendor/echarts/echarts.min.js")
+    assert found == str(settings.NODE_MODULES / "echarts" / "dist" / "echarts.min.js")
+    assert finder.find("vendor/echarts/echarts.min.js", find_all=True) == [found]
+    assert finder.find("vendor/echarts/echarts.js") == []  # in the package, not listed
+    settings.FRONTEND_PACKAGES = {"vendor/echarts": ("echarts/dist", ["echarts.min.js", "echarts.gone.js"])}
+    assert [error.id for error in frontend_packages()] == ["web.E001"]  # a broken installation, said by check
