@@ -1,5 +1,5 @@
 """Case creation through the API, and full lifecycles (report → close, ten transitions) through the services,
-in one process and in two and four at once.
+in one process and in two and four at once. The cases made are removed afterwards.
 
 .venv/bin/python bench/lifecycle.py [N]
 """
@@ -9,7 +9,7 @@ import random
 import sys
 import time
 
-from common import insert_floor, points_in, prepare, quantiles, settle, uptime
+from common import insert_floor, points_in, prepare, quantiles, remove_cases_after, settle, uptime
 
 prepare()
 
@@ -19,6 +19,7 @@ from django.test.utils import override_settings  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
 from accounts.models import Organization, User  # noqa: E402
+from cases.models import Case  # noqa: E402
 from cases.services import perform, report_case  # noqa: E402
 from classification.models import Category  # noqa: E402
 
@@ -85,6 +86,7 @@ def in_processes(n: int, processes: int) -> tuple[float, list[float]]:
     return len(times) / elapsed, times
 
 
+before = Case.objects.order_by("-pk").values_list("pk", flat=True).first()
 with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
     client = APIClient()
     client.force_authenticate(u["intake"])
@@ -112,3 +114,4 @@ with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5Passwor
         )
     print(f"floor: single-row INSERT {insert_floor():,.0f} rows/s")
     print(f"load before: {load_before}\nload after:  {uptime()}")
+print(f"cases made: {remove_cases_after(before):,} (removed)")
