@@ -16,10 +16,11 @@ from contextvars import ContextVar
 from functools import cache
 from typing import Any, Generic, TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models, transaction
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
+from psycopg.pq import TransactionStatus
 
 M = TypeVar("M", bound=models.Model)
 
@@ -171,6 +172,9 @@ def together() -> Iterator[None]:
                 cursor = _cursor()
                 cursor.execute(sql, params)
                 cursors.append((cursor, returned))
+    except DatabaseError:
+        _forget_prepared(db.connection)
+        raise
     finally:
         _sending.reset(sending)
     if _alone.get() == "open":
@@ -201,6 +205,19 @@ def one_transaction() -> Iterator[None]:
             yield
     finally:
         _alone.reset(alone)
+
+
+def _forget_prepared(raw: Any) -> None:
+    """After a failed pipeline outside a transaction, drop the connection's prepared statements on both sides.
+
+    psycopg (3.3) takes a statement it prepares on its second run as prepared once the Parse is sent, without
+    checking the answer; inside a pipeline PostgreSQL skips everything after an error up to the sync, that Parse
+    too. Every later run of that statement on this connection would then fail ("prepared statement "_pg3_N" does
+    not exist") until the connection is closed: with kept connections, each report after one retried report.
+    ``DEALLOCATE ALL`` empties the server's statements and, seen by psycopg, its cache. Inside a transaction the
+    rollback that follows the error does the same, so nothing is sent then."""
+    if raw.info.transaction_status == TransactionStatus.IDLE and raw.prepare_threshold is not None:
+        raw.execute("DEALLOCATE ALL", prepare=False)
 
 
 _sending: ContextVar[bool] = ContextVar("sending", default=False)

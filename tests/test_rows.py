@@ -43,6 +43,28 @@ def test_a_retried_report_outside_a_transaction_answers_the_first_case_and_write
     assert Case.objects.count() == 1 and CaseEvent.objects.count() == 1 and LedgerEntry.objects.count() == 1
 
 
+def test_the_connection_a_retried_report_failed_on_writes_the_next_reports(users, city):
+    """The retry is the statements' second run, when psycopg prepares them: the pipeline's error made PostgreSQL
+    skip the later statements' preparation, and the connection (kept by a web worker) refused every later report
+    with "prepared statement does not exist" until it was closed."""
+    assert connection.settings_dict["OPTIONS"].get("prepare_threshold") == 1  # as in production
+    report(users.supervisor, idempotency_key="phone-1")
+    pid = backend_pid()
+    report(users.supervisor, idempotency_key="phone-1")
+    for n in range(3):  # plain reports and another retry, on the same connection
+        case, created = report(users.supervisor, idempotency_key=f"phone-{n + 2}")
+        assert created and CaseEvent.objects.filter(case=case).count() == 1
+    assert report(users.supervisor, idempotency_key="phone-2") == (Case.objects.get(idempotency_key="phone-2"), False)
+    assert report(users.supervisor)[1]
+    assert backend_pid() == pid and Case.objects.count() == 5
+
+
+def backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
 def test_writes_sent_together_are_all_kept_or_none():
     Organization.objects.create(code="taken", name="taken", kind=OrgKind.SUPERVISOR_TEAM)
     with pytest.raises(IntegrityError), rows.one_transaction(), rows.together():
