@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from citymgmt.clients import client_address
+
 from .models import AuditEvent, User
-
-
-def client_address(request: HttpRequest | None) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
 def record(
@@ -20,7 +18,7 @@ def record(
         kind=kind,
         user=user,
         username=(username or (user.get_username() if user else ""))[:150],
-        address=client_address(request),
+        address=client_address(request) if request is not None else None,
         path=(request.get_full_path() if request is not None else "")[:300],
         detail=str(detail)[:500],
     )

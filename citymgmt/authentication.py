@@ -19,6 +19,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 
 from . import memo
+from .clients import client_address
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,11 @@ class FailOpen:
     and counted in one round trip; DRF's own reads the whole list of times and writes it back pickled (two round
     trips on every API request). A refused request is taken out again, as DRF never records it. Without Redis
     (the embedded profile), DRF's own."""
+
+    def get_ident(self, request):
+        """The client's address (behind the trusted proxies: ``citymgmt.clients``), not DRF's own reading of a
+        header any client can write."""
+        return client_address(request) or ""
 
     def allow_request(self, request, view):
         try:

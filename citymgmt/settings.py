@@ -230,7 +230,9 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each alone: one account,
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# The proxies in front that append the client's address to X-Forwarded-For (citymgmt.clients): nginx = 1.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "citymgmt.clients.client_address"
 # Sessions end after SESSION_IDLE_MINUTES without a request (the expiry slides with each request).
 SESSION_COOKIE_AGE = 60 * env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_SAVE_EVERY_REQUEST = True

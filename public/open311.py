@@ -9,7 +9,6 @@ from collections.abc import Callable
 from functools import wraps
 from xml.etree import ElementTree
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from cases.attachments import check_photos
 from cases.choices import AttachmentKind
+from citymgmt.clients import client_address
 from classification.models import Category
 
 from . import selectors, services
@@ -94,7 +94,7 @@ def endpoint(view: Callable) -> Callable:
             jurisdiction = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
             if jurisdiction and jurisdiction != settings.OPEN311_JURISDICTION:
                 raise Open311Error(404, _("jurisdiction_id not found."))
-            address = get_client_ip_address(request) or ""
+            address = client_address(request) or ""
             if request.method == "GET" and not services.allow(f"read:{address}", settings.OPEN311_READS_PER_MINUTE, 60):
                 raise Open311Error(429, _("Too many requests: try again in a minute."))
             return view(request, fmt, **kwargs)

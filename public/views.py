@@ -4,7 +4,6 @@ metadata; and, for the center's staff, a case's public side: notes to the report
 import mimetypes
 import uuid
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import role_required
 from cases.services import access_case
+from citymgmt.clients import client_address
 from citymgmt.errors import Conflict
 from classification.models import Category
 from gis.selectors import outlines
@@ -40,7 +40,7 @@ def device_of(request) -> str:
 
 @require_http_methods(["GET", "POST"])
 def report(request):
-    device, address = device_of(request), get_client_ip_address(request) or ""
+    device, address = device_of(request), client_address(request) or ""
     form = PublicReportForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
