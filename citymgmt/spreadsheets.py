@@ -9,13 +9,17 @@ from typing import Any
 import pandas as pd
 from django.http import HttpResponse
 
+from .text import printable
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralize(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    """A text cell as typed, but never a formula and without the characters a cell cannot hold."""
+    if not isinstance(value, str):
+        return value
+    value = printable(value)
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods
 from cases.attachments import check_photos
 from cases.choices import AttachmentKind
 from citymgmt.clients import client_address
+from citymgmt.text import printable
 from classification.models import Category
 
 from . import selectors, services
@@ -62,7 +63,7 @@ def _xml(parent: ElementTree.Element, tag: str, value) -> None:
     elif isinstance(value, bool):
         node.text = "true" if value else "false"
     elif value is not None:
-        node.text = str(value)
+        node.text = printable(str(value))
 
 
 def render(body, fmt: str, root: str, status: int = 200) -> HttpResponse:

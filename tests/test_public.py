@@ -1,6 +1,7 @@
 """The public channel: Open311 GeoReport v2 (read by an existing client, the PyPI package georeport), the
 public report page and follow-up page, API keys, limits and blocking."""
 
+import io
 import random
 import shutil
 import uuid
@@ -254,3 +255,32 @@ def test_a_citizen_reports_from_a_phone_and_follows_the_case_to_closure(live_ser
     case = advance(case, users, city, CaseState.CLOSED)
     followed = Client().get(reverse("public-track"), {"number": number}).content.decode()
     assert str(selectors.PUBLIC_STATES[CaseState.CLOSED]) in followed and city.gov1.name in followed
+
+
+def test_a_control_character_from_the_public_breaks_no_export_and_no_xml(client, users, city):
+    """XML 1.0 and so XLSX cannot carry ASCII control characters: a description with one (typed, or stored before
+    they were dropped at intake) made every export that held it answer 500 and Open311's XML ill-formed."""
+    from openpyxl import load_workbook
+
+    from cases.exports import write_cases
+
+    point = inside(city)
+    form = {"category": garbage().full_code, "description": "井盖\x0b丢了\x1f\ufffe", "key": "c" * 32}
+    sent = client.post(reverse("public-report"), {**form, "latitude": point["lat"], "longitude": point["long"]})
+    assert sent.status_code == 302
+    case = Case.objects.get()
+    assert case.description == "井盖丢了"
+    Case.objects.filter(pk=case.pk).update(description="旧\x0b的", address="=路\x08口")  # stored before the fix
+    staff = Client()
+    staff.force_login(users.dispatcher)
+    exported = staff.get(reverse("case-list"), {"export": "xlsx"})
+    assert exported.status_code == 200
+    cells = {c.value for sheet in load_workbook(io.BytesIO(exported.content)).worksheets for row in sheet for c in row}
+    assert "旧的" in cells and "'=路口" in cells
+    background = io.BytesIO()
+    write_cases(Case.objects.all(), background)  # the long lists' export, written by the worker
+    assert "旧的" in {c.value for row in load_workbook(background).worksheets[0] for c in row}
+    xml = client.get(f"{BASE}/requests.xml")
+    assert xml.status_code == 200
+    [item] = ET.fromstring(xml.content).findall("request")
+    assert item.findtext("service_request_id") == case.number and item.findtext("description") == "旧的"

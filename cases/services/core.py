@@ -20,6 +20,7 @@ from accounts.models import Organization, User
 from accounts.scope import in_scope
 from citymgmt import rows
 from citymgmt.memo import Memo
+from citymgmt.text import printable
 from classification import catalogue
 from notifications.realtime import announce
 from notifications.services import notify
@@ -267,7 +268,7 @@ def decide(move: Move, **params: Any) -> str:
     Returns the state the case was in; the case holds the new one."""
     transition = TRANSITIONS[move.action]
     move.role = authorize(transition, move.actor, move.case)
-    move.note = move.note.strip()
+    move.note = printable(move.note).strip()
     if transition.note_required and not move.note:
         raise ValidationError({"note": _("Give a reason.")})
     from_state = move.case.state

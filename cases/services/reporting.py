@@ -21,6 +21,7 @@ from accounts.models import Organization, User
 from accounts.scope import in_scope
 from citymgmt import rows
 from citymgmt.errors import Conflict
+from citymgmt.text import printable
 from classification.models import Category
 from gis.geocoding import OutsideCity, locate
 from gis.selectors import within
@@ -125,7 +126,8 @@ def _create_case(
         raise ValidationError({"source": _("Unknown source.")})
     if not category.is_active:
         raise ValidationError({"category": _("This category is no longer in use.")})
-    if not description or not description.strip():
+    description, address, reporter_name = printable(description), printable(address), printable(reporter_name)
+    if not description.strip():
         raise ValidationError({"description": _("Describe the problem.")})
     if self_handled and source != CaseSource.SUPERVISOR:
         raise ValidationError({"self_handled": _("Only a supervisor's own report can be handled on the spot.")})
@@ -142,7 +144,7 @@ def _create_case(
         component_code=component_code.strip(),
         reporter=actor,
         reporter_name=reporter_name or actor.get_full_name(),
-        reporter_phone=reporter_phone,
+        reporter_phone=printable(reporter_phone),
         self_handled=self_handled,
         reported_at=now,
         created_by=actor,
